@@ -1,0 +1,3 @@
+"""The whole asgi-toolkit framework."""
+
+__all__: list[str] = []

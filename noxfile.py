@@ -1,0 +1,193 @@
+"""Every check of the monorepo. Plain `nox` runs them all; `nox -l` lists them.
+
+Each package is tested in a venv of its own that holds only that package, its declared
+dependencies and its test-only group, so an undeclared import fails here before it fails a user.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+COVERAGE_DIR = ROOT / ".nox-coverage"
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = False
+nox.options.sessions = ["lint", "typecheck", "tests", "isolation", "coverage"]
+
+
+@dataclass
+class Package:
+    dist: str
+    path: Path
+    dependencies: list[str]
+    extras: dict[str, list[str]]
+    test_group: list[str]
+    import_name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.import_name = self.dist.replace("-", "_")
+
+
+def _load_packages() -> dict[str, Package]:
+    found: dict[str, Package] = {}
+    for pyproject in [
+        *sorted(ROOT.glob("packages/*/pyproject.toml")),
+        ROOT / "meta-package/pyproject.toml",
+    ]:
+        data = tomllib.loads(pyproject.read_text())
+        project = data["project"]
+        found[project["name"]] = Package(
+            dist=project["name"],
+            path=pyproject.parent,
+            dependencies=list(project.get("dependencies", [])),
+            extras=dict(project.get("optional-dependencies", {})),
+            test_group=list(data.get("dependency-groups", {}).get("test", [])),
+        )
+    return found
+
+
+PACKAGES = _load_packages()
+REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*(?:\[([^\]]*)\])?")
+
+
+def _split(requirement: str) -> tuple[str, set[str]]:
+    match = REQUIREMENT.match(requirement)
+    assert match, requirement
+    extras = {e.strip() for e in (match.group(2) or "").split(",") if e.strip()}
+    return match.group(1).lower().replace("_", "-"), extras
+
+
+def install_args(roots: list[str], editable: str | None = None) -> list[str]:
+    """pip/uv arguments installing `roots` (requirement strings) with every sibling from disk.
+
+    Siblings are never fetched from an index: each one reachable from the roots is passed as a
+    local path, with the union of the extras asked of it.
+    """
+    wanted: dict[str, set[str]] = {}
+    third_party: list[str] = []
+    todo = list(roots)
+    while todo:
+        requirement = todo.pop()
+        name, extras = _split(requirement)
+        if name not in PACKAGES:
+            third_party.append(requirement)
+            continue
+        known = wanted.get(name)
+        new = extras if known is None else extras - known
+        if known is not None and not new:
+            continue
+        wanted.setdefault(name, set()).update(extras)
+        package = PACKAGES[name]
+        todo.extend(package.dependencies if known is None else [])
+        for extra in new:
+            todo.extend(package.extras.get(extra, []))
+    args: list[str] = []
+    for name, extras in sorted(wanted.items()):
+        spec = str(PACKAGES[name].path) + (f"[{','.join(sorted(extras))}]" if extras else "")
+        args.extend(["-e", spec] if name == editable else [spec])
+    return args + sorted(set(third_party))
+
+
+def all_extras(package: Package) -> str:
+    return f"{package.dist}[{','.join(sorted(package.extras))}]" if package.extras else package.dist
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    session.install("ruff>=0.8")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over every package, with every extra installed."""
+    roots = [all_extras(p) for p in PACKAGES.values()]
+    session.install(
+        *install_args(roots), "mypy>=1.13", "types-requests", "types-aiofiles", "types-ujson"
+    )
+    session.run("mypy", *[arg for p in PACKAGES.values() for arg in ("-p", p.import_name)])
+
+
+@nox.session
+@nox.parametrize("package", sorted(PACKAGES))
+def tests(session: nox.Session, package: str) -> None:
+    """One package's tests, alone in its venv, with line and branch coverage at 100%."""
+    target = PACKAGES[package]
+    session.install(*install_args([all_extras(target), *target.test_group], editable=package))
+    COVERAGE_DIR.mkdir(exist_ok=True)
+    data_file = COVERAGE_DIR / package
+    data_file.unlink(missing_ok=True)
+    session.run(
+        "pytest",
+        str(target.path / "tests"),
+        f"--rootdir={ROOT}",
+        f"--cov={target.import_name}",
+        "--cov-report=term-missing",
+        env={"COVERAGE_FILE": str(data_file)},
+    )
+
+
+@nox.session
+@nox.parametrize("package", sorted(PACKAGES))
+def isolation(session: nox.Session, package: str) -> None:
+    """Build the wheels, install one package alone, import every module, check the graph."""
+    session.run("python", str(ROOT / "tools/boundaries.py"), package)
+    session.install("build" if shutil.which("uv") is None else "uv")
+    wheels = Path(session.create_tmp()) / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    specs = install_args([package])
+    for spec in specs:
+        path = spec.split("[")[0]
+        if Path(path).exists():
+            session.run("uv", "build", "--wheel", "--quiet", "--out-dir", str(wheels), path)
+    local = [spec for spec in specs if Path(spec.split("[")[0]).exists()]
+    remote = [spec for spec in specs if spec not in local]
+    session.install("--no-deps", *sorted(str(w) for w in wheels.glob("*.whl")))
+    if remote:
+        session.install(*remote)
+    session.run("python", str(ROOT / "tools/import_alone.py"), package)
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Read each package's coverage data from its tests session; every one must be 100%."""
+    session.install("coverage[toml]>=7")
+    failed = []
+    for name in sorted(PACKAGES):
+        data_file = COVERAGE_DIR / name
+        if not data_file.exists():
+            session.error(f"no coverage data for {name}: run `nox -s tests` first")
+        session.log(f"coverage of {name}")
+        try:
+            session.run("coverage", "report", f"--data-file={data_file}", "--fail-under=100")
+        except nox.command.CommandFailed:
+            failed.append(name)
+    if failed:
+        session.error(f"below 100% coverage: {', '.join(failed)}")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Serve the example app with uvicorn on 127.0.0.1:8000."""
+    session.install(
+        *install_args(["asgi-toolkit[full]"], editable="asgi-toolkit"), "uvicorn[standard]>=0.30"
+    )
+    session.run(
+        "uvicorn",
+        "examples.app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "--app-dir",
+        str(ROOT),
+    )

@@ -1,0 +1,3 @@
+"""GraphQLApp for graphene 3, with GraphiQL and graphql-transport-ws subscriptions."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""The ASGI lifespan protocol for any app: startup and shutdown, lifespan context managers."""
+
+__all__: list[str] = []

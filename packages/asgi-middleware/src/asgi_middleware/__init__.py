@@ -1,0 +1,3 @@
+"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, errors."""
+
+__all__: list[str] = []

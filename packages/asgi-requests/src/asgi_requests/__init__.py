@@ -1,0 +1,3 @@
+"""HTTPConnection and Request: body, stream, JSON and form parsing with limits."""
+
+__all__: list[str] = []

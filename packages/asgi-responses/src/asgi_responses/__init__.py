@@ -1,0 +1,3 @@
+"""Responses: text, HTML, JSON, redirects, streaming, files with ranges, server-sent events."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Router, Route, Mount, Host, WebSocketRoute, convertors and endpoints."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""StaticFiles: serve a directory or package data safely."""
+
+__all__: list[str] = []

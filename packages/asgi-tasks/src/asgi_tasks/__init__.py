@@ -1,0 +1,3 @@
+"""Background tasks that run after the response is sent."""
+
+__all__: list[str] = []

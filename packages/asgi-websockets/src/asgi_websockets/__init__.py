@@ -1,0 +1,3 @@
+"""The WebSocket connection object and close helpers."""
+
+__all__: list[str] = []
