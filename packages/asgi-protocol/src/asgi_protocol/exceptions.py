@@ -47,4 +47,20 @@ class WebSocketException(Exception):
         return f"{type(self).__name__}(code={self.code!r}, reason={self.reason!r})"
 
 
-__all__ = ["HTTPException", "WebSocketException"]
+class WebSocketDisconnect(Exception):
+    """The peer closed the WebSocket (or a handshake was denied); carries the close code.
+
+    It lives here, below every package, so that the WebSocket class and the test client raise
+    one and the same type.
+    """
+
+    def __init__(self, code: int = 1000, reason: str | None = None) -> None:
+        self.code = code
+        self.reason = reason or ""
+        super().__init__(code, self.reason)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, reason={self.reason!r})"
+
+
+__all__ = ["HTTPException", "WebSocketDisconnect", "WebSocketException"]
