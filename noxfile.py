@@ -141,7 +141,6 @@ def tests(session: nox.Session, package: str) -> None:
 def isolation(session: nox.Session, package: str) -> None:
     """Build the wheels, install one package alone, import every module, check the graph."""
     session.run("python", str(ROOT / "tools/boundaries.py"), package)
-    session.install("build" if shutil.which("uv") is None else "uv")
     wheels = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
     specs = install_args([package])

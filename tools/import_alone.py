@@ -15,18 +15,24 @@ import sys
 
 
 def required_distributions(dist: str) -> set[str]:
-    seen: set[str] = set()
-    todo = [dist]
+    """`dist` and every distribution its metadata requires, following the extras it asks for."""
+    seen: set[tuple[str, str]] = set()
+    todo = [(dist, "")]
     while todo:
-        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
-        if name in seen:
+        name, extra = todo.pop()
+        name = re.sub(r"[-_.]+", "-", name).lower()
+        if (name, extra) in seen:
             continue
-        seen.add(name)
+        seen.add((name, extra))
         for requirement in metadata.requires(name) or []:
-            if "extra ==" in requirement:
+            wanted = re.search(r"extra\s*==\s*['\"]([^'\"]+)['\"]", requirement)
+            if (wanted.group(1) if wanted else "") != extra:
                 continue
-            todo.append(re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0])
-    return seen
+            match = re.match(r"\s*([A-Za-z0-9_.-]+)\s*(?:\[([^\]]*)\])?", requirement)
+            assert match, requirement
+            todo.append((match.group(1), ""))
+            todo.extend((match.group(1), e.strip()) for e in (match.group(2) or "").split(",") if e)
+    return {name for name, _ in seen}
 
 
 def main(dist: str) -> int:
