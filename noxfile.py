@@ -190,3 +190,20 @@ def serve(session: nox.Session) -> None:
         "--app-dir",
         str(ROOT),
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against a raw ASGI callable, Starlette and BlackSheep (not in the default run)."""
+    session.install(
+        *install_args(["asgi-toolkit[full]"]),
+        "starlette",
+        "blacksheep",
+        "uvicorn>=0.30",
+        "httptools",
+        "python-multipart",
+    )
+    session.chdir(ROOT)
+    session.run("python", "-m", "bench.inprocess")
+    session.run("python", "-m", "bench.e2e")
+    session.run("python", "-m", "bench.memory")

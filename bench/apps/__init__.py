@@ -1,0 +1,1 @@
+"""The same small app written for each framework the benchmarks compare."""
