@@ -1,3 +1,5 @@
 """StaticFiles: serve a directory or package data safely."""
 
-__all__: list[str] = []
+from asgi_staticfiles._app import NotModifiedResponse, StaticFiles
+
+__all__ = ["NotModifiedResponse", "StaticFiles"]
