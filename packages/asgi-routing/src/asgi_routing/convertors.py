@@ -71,7 +71,7 @@ class FloatConvertor(Convertor[float]):
             raise ValueError(f"Negative floats are not supported: {value}")
         if math.isnan(value) or math.isinf(value):
             raise ValueError(f"NaN and infinity are not supported: {value}")
-        return ("%0.20f" % value).rstrip("0").rstrip(".")
+        return f"{value:0.20f}".rstrip("0").rstrip(".")
 
 
 class UUIDConvertor(Convertor[uuid.UUID]):

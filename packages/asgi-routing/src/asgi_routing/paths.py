@@ -34,7 +34,7 @@ def compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[A
         path_regex += re.escape(path[idx : match.start()])
         path_regex += f"(?P<{name}>{convertor.regex})"
         path_format += path[idx : match.start()]
-        path_format += "{%s}" % name
+        path_format += "{" + name + "}"
         if name in convertors:
             duplicated.add(name)
         convertors[name] = convertor

@@ -1,0 +1,65 @@
+"""Request body size limits for Router, Mount and Route (`max_body_size=`).
+
+Routers and mounts only record their limit in the scope; the leaf (a Route, or a Mount around a
+foreign app) enforces the effective one. So the innermost setting wins instead of stacking.
+"""
+
+from __future__ import annotations
+
+from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
+from asgi_requests import BodyTooLarge, limit_receive
+from asgi_routing._utils import http_error
+
+# Scope key holding the limit set by the nearest enclosing Router or Mount.
+SCOPE_KEY = "asgi_routing.max_body_size"
+
+
+def check_limit(max_body_size: int | None) -> int | None:
+    """Validate a `max_body_size=` argument at construction."""
+    if max_body_size is not None and (
+        isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size < 0
+    ):
+        raise ValueError(f"max_body_size must be a non-negative int or None, not {max_body_size!r}")
+    return max_body_size
+
+
+async def call_with_limit(
+    app: ASGIApp, limit: int, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Run `app` with its request body capped at `limit` bytes (413 past it)."""
+    # A declared length over the limit is refused before the app runs or any body is read.
+    for key, value in scope.get("headers", ()):
+        if key == b"content-length":
+            # isdigit, not int(): int() accepts "+5", " 5" and "5_0".
+            if not value.isdigit():
+                await http_error(scope, receive, send, 400, "Invalid Content-Length header")
+                return
+            declared = int(value)
+            if declared > limit:
+                detail = f"Request body too large: {declared} bytes, the limit is {limit}"
+                await http_error(scope, receive, send, 413, detail)
+                return
+            break
+
+    limited = limit_receive(receive, limit)
+    if "app" in scope:
+        # An exception middleware above answers BodyTooLarge (it is an HTTPException).
+        await app(scope, limited, send)
+        return
+
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        started = True
+        await send(message)
+
+    try:
+        await app(scope, limited, tracking_send)
+    except BodyTooLarge as exc:
+        if started:
+            raise
+        await http_error(scope, receive, send, 413, exc.detail)
+
+
+__all__ = ["SCOPE_KEY", "call_with_limit", "check_limit"]

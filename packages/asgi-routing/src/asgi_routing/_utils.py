@@ -1,0 +1,65 @@
+"""Small helpers shared by routes, the router and endpoints."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_responses import PlainTextResponse
+
+
+def is_async_callable(obj: Any) -> bool:
+    """True for coroutine functions, also behind functools.partial or an async __call__."""
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    if inspect.iscoroutinefunction(obj):
+        return True
+    # An instance with `async def __call__` (classes themselves are constructors, not async).
+    return not inspect.isclass(obj) and inspect.iscoroutinefunction(type(obj).__call__)
+
+
+def is_plain_function(obj: Any) -> bool:
+    """Functions and methods (also partials of them) are endpoints; anything else is an app."""
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    return inspect.isfunction(obj) or inspect.ismethod(obj)
+
+
+def get_name(endpoint: Any) -> str:
+    """The default route name: the function's or class's name, else its type's name."""
+    return getattr(endpoint, "__name__", type(endpoint).__name__)
+
+
+def wrap_middleware(app: ASGIApp, middleware: Iterable[Any] | None) -> ASGIApp:
+    """Apply `(cls, args, kwargs)` specs once, at construction; the first listed is outermost."""
+    if middleware is None:
+        return app
+    for cls, args, kwargs in reversed(list(middleware)):
+        app = cls(app, *args, **kwargs)
+    return app
+
+
+async def http_error(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status_code: int,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Answer an HTTP error the Starlette way.
+
+    Inside an application ("app" in scope) an exception middleware turns the raised
+    HTTPException into the response the user configured; a bare router answers it itself.
+    """
+    if "app" in scope:
+        raise HTTPException(status_code, detail, headers=headers)
+    response = PlainTextResponse(detail, status_code=status_code, headers=headers)
+    await response(scope, receive, send)
+
+
+__all__ = ["get_name", "http_error", "is_async_callable", "is_plain_function", "wrap_middleware"]

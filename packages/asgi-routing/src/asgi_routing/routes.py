@@ -1,0 +1,450 @@
+"""Routes: Match, BaseRoute, Route, WebSocketRoute, Mount and Host.
+
+Every route compiles its path once, in __init__. `matches(scope)` is the hot path: one
+`fullmatch` (exact, unlike `match`, which lets a trailing newline through `$`), then the
+parameter conversion.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
+
+from asgi_protocol.datastructures import URLPath
+from asgi_protocol.paths import get_route_path
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_routing._limits import SCOPE_KEY, call_with_limit, check_limit
+from asgi_routing._utils import get_name, http_error, is_plain_function, wrap_middleware
+from asgi_routing.convertors import Convertor
+from asgi_routing.errors import NoMatchFound
+from asgi_routing.paths import compile_path
+from asgi_routing.wrappers import request_response, websocket_session
+from asgi_websockets import WebSocketClose
+
+
+class Match(enum.Enum):
+    """How a route relates to a request: not at all, right path but wrong method, or fully."""
+
+    NONE = 0
+    PARTIAL = 1
+    FULL = 2
+
+
+def replace_params(
+    path: str, param_convertors: dict[str, Convertor[Any]], path_params: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """Fill `{name}` slots of a format string; returns the path and the unused params."""
+    remaining = dict(path_params)
+    for key, value in path_params.items():
+        slot = "{" + key + "}"
+        if slot in path:
+            path = path.replace(slot, param_convertors[key].to_string(value))
+            del remaining[key]
+    return path, remaining
+
+
+def _check_params(
+    route_name: str | None,
+    name: str,
+    expected: Collection[str],
+    path_params: dict[str, Any],
+) -> None:
+    """Raise NoMatchFound unless `name` is this route's and the params are exactly `expected`."""
+    if name != route_name:
+        raise NoMatchFound(name, path_params)
+    given = path_params.keys()
+    if given != set(expected):
+        raise NoMatchFound(
+            name, path_params, missing=set(expected) - given, extra=given - set(expected)
+        )
+
+
+class BaseRoute:
+    """The interface the Router drives: match, build urls, and handle a matched request."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        raise NotImplementedError()  # pragma: no cover
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NotImplementedError()  # pragma: no cover
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError()  # pragma: no cover
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Use a route on its own as an ASGI app: 404 (or close) unless it matches."""
+        match, child_scope = self.matches(scope)
+        if match is Match.NONE:
+            if scope["type"] == "websocket":
+                await WebSocketClose()(scope, receive, send)
+            else:
+                await http_error(scope, receive, send, 404, "Not Found")
+            return
+        scope.update(child_scope)
+        await self.handle(scope, receive, send)
+
+
+def _convert(
+    param_convertors: dict[str, Convertor[Any]], matched: dict[str, str], scope: Scope
+) -> dict[str, Any]:
+    path_params = dict(scope.get("path_params", ()))
+    for key, value in matched.items():
+        path_params[key] = param_convertors[key].convert(value)
+    return path_params
+
+
+class Route(BaseRoute):
+    """An HTTP endpoint at a path: a function taking a Request, or any ASGI app / class."""
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Collection[str] | None = None,
+        name: str | None = None,
+        include_in_schema: bool = True,
+        middleware: Iterable[Any] | None = None,
+        max_body_size: int | None = None,
+    ) -> None:
+        if not path.startswith("/"):
+            raise ValueError(f"Routed paths must start with '/', got {path!r}")
+        self.path = path
+        self.endpoint = endpoint
+        self.name = get_name(endpoint) if name is None else name
+        self.include_in_schema = include_in_schema
+        self.max_body_size = check_limit(max_body_size)
+
+        if is_plain_function(endpoint):
+            self.app: ASGIApp = request_response(endpoint)
+            if methods is None:
+                methods = ["GET"]
+        else:
+            self.app = endpoint
+
+        self.app = wrap_middleware(self.app, middleware)
+
+        if methods is None:
+            self.methods: set[str] | None = None
+        else:
+            self.methods = {method.upper() for method in methods}
+            if "GET" in self.methods:
+                self.methods.add("HEAD")
+            self._allow = ", ".join(sorted(self.methods))
+
+        self.path_regex, self.path_format, self.param_convertors = compile_path(path)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # Hot path.
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        found = self.path_regex.fullmatch(get_route_path(scope))
+        if found is None:
+            return Match.NONE, {}
+        child_scope = {
+            "endpoint": self.endpoint,
+            "route": self,
+            "path_params": _convert(self.param_convertors, found.groupdict(), scope),
+        }
+        if self.methods is not None and scope["method"] not in self.methods:
+            return Match.PARTIAL, child_scope
+        return Match.FULL, child_scope
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        _check_params(self.name, name, self.param_convertors, path_params)
+        path, _ = replace_params(self.path_format, self.param_convertors, path_params)
+        return URLPath(path=path, protocol="http")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods is not None and scope["method"] not in self.methods:
+            await http_error(
+                scope, receive, send, 405, "Method Not Allowed", {"Allow": self._allow}
+            )
+            return
+        limit = self.max_body_size if self.max_body_size is not None else scope.get(SCOPE_KEY)
+        if limit is None:
+            await self.app(scope, receive, send)
+        else:
+            await call_with_limit(self.app, limit, scope, receive, send)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Route)
+            and self.path == other.path
+            and self.endpoint == other.endpoint
+            and self.methods == other.methods
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        methods = sorted(self.methods or ())
+        return f"{type(self).__name__}(path={self.path!r}, name={self.name!r}, methods={methods!r})"
+
+
+class WebSocketRoute(BaseRoute):
+    """A WebSocket endpoint at a path: `async f(websocket)`, or a WebSocketEndpoint / app."""
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        name: str | None = None,
+        middleware: Iterable[Any] | None = None,
+    ) -> None:
+        if not path.startswith("/"):
+            raise ValueError(f"Routed paths must start with '/', got {path!r}")
+        self.path = path
+        self.endpoint = endpoint
+        self.name = get_name(endpoint) if name is None else name
+        app: ASGIApp = websocket_session(endpoint) if is_plain_function(endpoint) else endpoint
+        self.app = wrap_middleware(app, middleware)
+        self.path_regex, self.path_format, self.param_convertors = compile_path(path)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # Hot path.
+        if scope["type"] != "websocket":
+            return Match.NONE, {}
+        found = self.path_regex.fullmatch(get_route_path(scope))
+        if found is None:
+            return Match.NONE, {}
+        return Match.FULL, {
+            "endpoint": self.endpoint,
+            "route": self,
+            "path_params": _convert(self.param_convertors, found.groupdict(), scope),
+        }
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        _check_params(self.name, name, self.param_convertors, path_params)
+        path, _ = replace_params(self.path_format, self.param_convertors, path_params)
+        return URLPath(path=path, protocol="websocket")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, WebSocketRoute)
+            and self.path == other.path
+            and self.endpoint == other.endpoint
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(path={self.path!r}, name={self.name!r})"
+
+
+def _split_for_children(
+    own_name: str | None,
+    name: str,
+    param_convertors: dict[str, Convertor[Any]],
+    path_params: dict[str, Any],
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """For `"outer:inner"` names: the child name, this route's params, and the child's params.
+
+    A `path` param always goes to the child (a Mount's own `{path}` is the child's whole url).
+    """
+    if own_name is None:
+        child_name = name
+    elif name.startswith(own_name + ":"):
+        child_name = name[len(own_name) + 1 :]
+    else:
+        raise NoMatchFound(name, path_params)
+    own_keys = set(param_convertors) - {"path"}
+    missing = own_keys - path_params.keys()
+    if missing:
+        raise NoMatchFound(name, path_params, missing=missing)
+    own = {key: path_params[key] for key in own_keys}
+    rest = {key: value for key, value in path_params.items() if key not in own_keys}
+    return child_name, own, rest
+
+
+def _child_url(
+    routes: Iterable[BaseRoute],
+    name: str,
+    child_name: str,
+    path_params: dict[str, Any],
+    rest: dict[str, Any],
+) -> URLPath:
+    """The first child route that builds `child_name`; else the most telling NoMatchFound."""
+    best: NoMatchFound | None = None
+    for route in routes:
+        try:
+            return route.url_path_for(child_name, **rest)
+        except NoMatchFound as exc:
+            if best is None and exc.name_found:
+                best = exc
+    if best is not None:
+        raise NoMatchFound(name, path_params, missing=best.missing, extra=best.extra)
+    raise NoMatchFound(name, path_params)
+
+
+class Mount(BaseRoute):
+    """A sub-application or a list of routes under a path prefix.
+
+    The child scope keeps `path` whole and extends `root_path` by the matched prefix (ASGI's
+    rule, as Starlette 1.x); the child finds its part with `get_route_path`.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        app: ASGIApp | None = None,
+        routes: Sequence[BaseRoute] | None = None,
+        name: str | None = None,
+        *,
+        middleware: Iterable[Any] | None = None,
+        max_body_size: int | None = None,
+    ) -> None:
+        # "" (mount at the root) is allowed, as in Starlette.
+        if path != "" and not path.startswith("/"):
+            raise ValueError(f"Mounted paths must start with '/', got {path!r}")
+        if (app is None) == (routes is None):
+            raise ValueError("Mount takes either an app or routes, not both or neither")
+        self.path = path.rstrip("/")
+        self.name = name
+        self.max_body_size = check_limit(max_body_size)
+        if app is None:
+            from asgi_routing.router import Router
+
+            app = Router(routes=routes)
+        self._app = app
+        self.app = wrap_middleware(app, middleware)
+        self.path_regex, self.path_format, self.param_convertors = compile_path(
+            self.path + "/{path:path}"
+        )
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        return list(getattr(self._app, "routes", []))
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # Hot path.
+        if scope["type"] not in ("http", "websocket"):
+            return Match.NONE, {}
+        route_path = get_route_path(scope)
+        found = self.path_regex.fullmatch(route_path)
+        if found is None:
+            return Match.NONE, {}
+        matched = found.groupdict()
+        remaining_path = "/" + matched.pop("path")
+        matched_path = route_path[: -len(remaining_path)]
+        root_path = scope.get("root_path", "")
+        return Match.FULL, {
+            "path_params": _convert(self.param_convertors, matched, scope),
+            "app_root_path": scope.get("app_root_path", root_path),
+            "root_path": root_path + matched_path,
+            "endpoint": self.app,
+            "route": self,
+        }
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        if name == self.name:
+            # The mount itself, with `path` giving the rest of the url.
+            path_params = dict(path_params)
+            if "path" in path_params:
+                path_params["path"] = str(path_params["path"]).lstrip("/")
+            _check_params(self.name, name, self.param_convertors, path_params)
+            path, _ = replace_params(self.path_format, self.param_convertors, path_params)
+            return URLPath(path=path)
+        child_name, own, rest = _split_for_children(
+            self.name, name, self.param_convertors, path_params
+        )
+        own["path"] = ""
+        prefix, _ = replace_params(self.path_format, self.param_convertors, own)
+        url = _child_url(self.routes, name, child_name, path_params, rest)
+        return URLPath(path=prefix.rstrip("/") + str(url), protocol=url.protocol)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.max_body_size is not None:
+            scope[SCOPE_KEY] = self.max_body_size
+        limit = scope.get(SCOPE_KEY)
+        if limit is None or scope["type"] != "http" or hasattr(self._app, "routes"):
+            # Routes below enforce the limit themselves (the innermost setting wins).
+            await self.app(scope, receive, send)
+        else:
+            await call_with_limit(self.app, limit, scope, receive, send)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Mount)
+            and self.path == other.path
+            and self.app == other.app
+            and self.name == other.name
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(path={self.path!r}, name={self.name!r}, app={self.app!r})"
+
+
+def _host_of(scope: Scope) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == b"host":
+            host: str = value.decode("latin-1")
+            # Strip the port, but keep an IPv6 literal such as [::1] whole.
+            if host.startswith("["):
+                return host[: host.find("]") + 1] if "]" in host else host
+            return host.split(":", 1)[0]
+    return ""
+
+
+class Host(BaseRoute):
+    """Route by the Host header (port ignored); `{subdomain}`-style params are allowed."""
+
+    def __init__(self, host: str, app: ASGIApp, name: str | None = None) -> None:
+        if host.startswith("/"):
+            raise ValueError(f"Host must not start with '/', got {host!r}")
+        self.host = host
+        self.app = app
+        self.name = name
+        self.host_regex, self.host_format, self.param_convertors = compile_path(host)
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        return list(getattr(self.app, "routes", []))
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] not in ("http", "websocket"):
+            return Match.NONE, {}
+        found = self.host_regex.fullmatch(_host_of(scope))
+        if found is None:
+            return Match.NONE, {}
+        return Match.FULL, {
+            "path_params": _convert(self.param_convertors, found.groupdict(), scope),
+            "endpoint": self.app,
+            "route": self,
+        }
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        if name == self.name:
+            # The host itself, with `path` giving the path part of the url.
+            path_params = dict(path_params)
+            path = str(path_params.pop("path", "/"))
+            _check_params(self.name, name, self.param_convertors, path_params)
+            host, _ = replace_params(self.host_format, self.param_convertors, path_params)
+            return URLPath(path=path, host=host)
+        child_name, own, rest = _split_for_children(
+            self.name, name, self.param_convertors, path_params
+        )
+        host, _ = replace_params(self.host_format, self.param_convertors, own)
+        url = _child_url(self.routes, name, child_name, path_params, rest)
+        return URLPath(path=str(url), protocol=url.protocol, host=host)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Host) and self.host == other.host and self.app == other.app
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(host={self.host!r}, name={self.name!r}, app={self.app!r})"
+
+
+__all__ = ["BaseRoute", "Host", "Match", "Mount", "Route", "WebSocketRoute", "replace_params"]

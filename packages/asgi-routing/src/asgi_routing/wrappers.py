@@ -1,0 +1,60 @@
+"""Turn endpoint functions into ASGI apps: `request_response` and `websocket_session`."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgi_protocol.concurrency import run_in_threadpool
+from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_requests import Request
+from asgi_responses import Response
+from asgi_routing._utils import is_async_callable
+from asgi_websockets import WebSocket
+
+
+class RoutedRequest(Request):
+    """The Request endpoints receive: a body that is not JSON is the client's fault (400).
+
+    Only `json()` is translated, so a JSONDecodeError raised by the endpoint's own code (say,
+    parsing a file) still surfaces as the bug it is.
+    """
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise HTTPException(400, "Invalid JSON body") from exc
+
+
+def request_response(
+    func: Callable[[Request], Awaitable[Response] | Response],
+) -> ASGIApp:
+    """Wrap `func(request) -> Response` (async, or sync run in the threadpool) as an ASGI app."""
+    if is_async_callable(func):
+        call: Callable[[Request], Awaitable[Response]] = func  # type: ignore[assignment]
+    else:
+        call = functools.partial(run_in_threadpool, func)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        response = await call(RoutedRequest(scope, receive, send))
+        await response(scope, receive, send)
+
+    return app
+
+
+def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
+    """Wrap `async func(websocket)` as an ASGI app."""
+    if not is_async_callable(func):
+        raise TypeError(f"WebSocket endpoint {func!r} must be an async function")
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await func(WebSocket(scope, receive=receive, send=send))
+
+    return app
+
+
+__all__ = ["RoutedRequest", "request_response", "websocket_session"]
