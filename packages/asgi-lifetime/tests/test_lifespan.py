@@ -1,0 +1,239 @@
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from asgi_lifetime import AppTasks, Lifespan
+from asgi_protocol.types import Message, Receive, Scope, Send
+
+STARTUP_SHUTDOWN = ["lifespan.startup", "lifespan.shutdown"]
+
+
+async def raw_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """An app with no lifespan support at all (like a bare Channels router)."""
+    assert scope["type"] == "http", "the wrapped app must never see lifespan scopes"
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def types(sent: list[Message]) -> list[str]:
+    return [m["type"] for m in sent]
+
+
+async def test_other_scopes_pass_through() -> None:
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await Lifespan(raw_app)({"type": "http"}, receive, send)
+    assert sent[0]["status"] == 204
+
+
+async def test_hooks_sync_and_async_run_in_order(drive: Any) -> None:
+    calls: list[str] = []
+
+    async def astart() -> None:
+        calls.append("astart")
+
+    async def astop() -> None:
+        calls.append("astop")
+
+    app = Lifespan(
+        raw_app,
+        on_startup=[lambda: calls.append("start"), astart],
+        on_shutdown=[astop, lambda: calls.append("stop")],
+    )
+    sent, error = await drive(app, STARTUP_SHUTDOWN)
+    assert error is None
+    assert types(sent) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert calls == ["start", "astart", "astop", "stop"]
+
+
+async def test_no_hooks_at_all(drive: Any) -> None:
+    sent, error = await drive(Lifespan(raw_app), STARTUP_SHUTDOWN)
+    assert error is None
+    assert types(sent) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+async def test_context_manager_state_and_owner(drive: Any) -> None:
+    seen: list[object] = []
+    owner = object()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[dict[str, Any]]:
+        seen.append(app)
+        yield {"db": "connected"}
+        seen.append("closed")
+
+    state: dict[str, Any] = {}
+    wrapper = Lifespan(raw_app, lifespan=lifespan, owner=owner)
+    sent, error = await drive(wrapper, STARTUP_SHUTDOWN, state)
+    assert error is None
+    assert types(sent) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert seen == [owner, "closed"]
+    assert state["db"] == "connected"
+    assert state["tasks"] is wrapper.tasks
+    assert isinstance(wrapper.tasks, AppTasks)
+
+
+async def test_async_generator_function_is_wrapped(drive: Any) -> None:
+    seen: list[object] = []
+
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        seen.append(app)
+        yield
+        seen.append("closed")
+
+    _sent, error = await drive(Lifespan(raw_app, lifespan=lifespan), STARTUP_SHUTDOWN)
+    assert error is None
+    assert seen == [raw_app, "closed"]  # the owner defaults to the wrapped app
+
+
+async def test_state_without_server_support_fails_clearly(drive: Any) -> None:
+    async def lifespan(app: object) -> AsyncIterator[dict[str, str]]:
+        yield {"a": "b"}
+
+    sent, error = await drive(Lifespan(raw_app, lifespan=lifespan), STARTUP_SHUTDOWN)
+    assert types(sent) == ["lifespan.startup.failed"]
+    assert "no 'state'" in sent[0]["message"]
+    assert isinstance(error, RuntimeError)
+
+
+async def test_startup_failure_sends_message_and_reraises(drive: Any) -> None:
+    def fail() -> None:
+        raise ValueError("database unreachable")
+
+    sent, error = await drive(Lifespan(raw_app, on_startup=[fail]), STARTUP_SHUTDOWN)
+    assert sent == [{"type": "lifespan.startup.failed", "message": "database unreachable"}]
+    assert isinstance(error, ValueError)
+
+
+async def test_failure_without_text_uses_repr(drive: Any) -> None:
+    def fail() -> None:
+        raise KeyError
+
+    sent, _error = await drive(Lifespan(raw_app, on_startup=[fail]), STARTUP_SHUTDOWN)
+    assert sent[0]["message"] == "KeyError()"
+
+
+async def test_shutdown_failure(drive: Any) -> None:
+    async def fail() -> None:
+        raise RuntimeError("flush failed")
+
+    sent, error = await drive(Lifespan(raw_app, on_shutdown=[fail]), STARTUP_SHUTDOWN)
+    assert sent == [
+        {"type": "lifespan.startup.complete"},
+        {"type": "lifespan.shutdown.failed", "message": "flush failed"},
+    ]
+    assert isinstance(error, RuntimeError)
+
+
+async def test_shutdown_failure_in_context(drive: Any) -> None:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        yield
+        raise OSError("cannot close")
+
+    sent, error = await drive(Lifespan(raw_app, lifespan=lifespan), STARTUP_SHUTDOWN)
+    assert types(sent) == ["lifespan.startup.complete", "lifespan.shutdown.failed"]
+    assert isinstance(error, OSError)
+
+
+async def test_cancelled_while_running_still_cleans_up() -> None:
+    closed: list[BaseException | None] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        try:
+            yield
+        except BaseException as exc:
+            closed.append(exc)
+            raise
+
+    messages: asyncio.Queue[Message] = asyncio.Queue()
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await messages.put({"type": "lifespan.startup"})
+    wrapper = Lifespan(raw_app, lifespan=lifespan)
+    task = asyncio.create_task(wrapper({"type": "lifespan"}, messages.get, send))
+    while not sent:
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert isinstance(closed[0], asyncio.CancelledError)
+    assert wrapper.tasks.closed
+
+
+async def test_cancelled_while_running_with_hooks() -> None:
+    messages: asyncio.Queue[Message] = asyncio.Queue()
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await messages.put({"type": "lifespan.startup"})
+    wrapper = Lifespan(raw_app)
+    task = asyncio.create_task(wrapper({"type": "lifespan"}, messages.get, send))
+    while not sent:
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_tasks_are_drained_before_the_context_exits(drive: Any) -> None:
+    order: list[str] = []
+
+    async def job() -> None:
+        await asyncio.sleep(0.01)
+        order.append("job done")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        wrapper.tasks.start(job)
+        yield
+        order.append("context exit")
+
+    wrapper = Lifespan(raw_app, lifespan=lifespan, grace_period=1)
+    _sent, error = await drive(wrapper, STARTUP_SHUTDOWN)
+    assert error is None
+    assert order == ["job done", "context exit"]
+
+
+async def test_existing_tasks_key_in_state_is_kept(drive: Any) -> None:
+    async def lifespan(app: object) -> AsyncIterator[dict[str, str]]:
+        yield {"tasks": "mine"}
+
+    state: dict[str, Any] = {}
+    await drive(Lifespan(raw_app, lifespan=lifespan), STARTUP_SHUTDOWN, state)
+    assert state["tasks"] == "mine"
+
+
+def test_both_lifespan_and_hooks_refused() -> None:
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        yield
+
+    with pytest.raises(ValueError, match="not both"):
+        Lifespan(raw_app, on_startup=[print], lifespan=lifespan)
+    with pytest.raises(ValueError, match="not both"):
+        Lifespan(raw_app, on_shutdown=[print], lifespan=lifespan)
+
+
+def test_bad_lifespan_values() -> None:
+    def sync_gen(app: object) -> Any:
+        yield
+
+    with pytest.raises(TypeError, match="must be async"):
+        Lifespan(raw_app, lifespan=sync_gen)
+    with pytest.raises(TypeError, match="callable"):
+        Lifespan(raw_app, lifespan="nope")  # type: ignore[arg-type]
