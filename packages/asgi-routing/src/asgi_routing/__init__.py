@@ -1,3 +1,46 @@
 """Router, Route, Mount, Host, WebSocketRoute, convertors and endpoints."""
 
-__all__: list[str] = []
+from asgi_routing._utils import get_name
+from asgi_routing.convertors import (
+    CONVERTOR_TYPES,
+    Convertor,
+    FloatConvertor,
+    IntegerConvertor,
+    PathConvertor,
+    StringConvertor,
+    UUIDConvertor,
+    register_url_convertor,
+)
+from asgi_routing.endpoints import HTTPEndpoint, WebSocketEndpoint
+from asgi_routing.errors import NoMatchFound
+from asgi_routing.paths import compile_path
+from asgi_routing.router import Router
+from asgi_routing.routes import BaseRoute, Host, Match, Mount, Route, WebSocketRoute, replace_params
+from asgi_routing.wrappers import RoutedRequest, request_response, websocket_session
+
+__all__ = [
+    "CONVERTOR_TYPES",
+    "BaseRoute",
+    "Convertor",
+    "FloatConvertor",
+    "HTTPEndpoint",
+    "Host",
+    "IntegerConvertor",
+    "Match",
+    "Mount",
+    "NoMatchFound",
+    "PathConvertor",
+    "Route",
+    "RoutedRequest",
+    "Router",
+    "StringConvertor",
+    "UUIDConvertor",
+    "WebSocketEndpoint",
+    "WebSocketRoute",
+    "compile_path",
+    "get_name",
+    "register_url_convertor",
+    "replace_params",
+    "request_response",
+    "websocket_session",
+]

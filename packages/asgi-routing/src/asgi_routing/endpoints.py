@@ -1,0 +1,159 @@
+"""Class-based endpoints: HTTPEndpoint (a method per HTTP verb) and WebSocketEndpoint.
+
+The class itself is the ASGI app: `Endpoint(scope, receive, send)` builds an instance, and
+awaiting the instance handles the connection.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from typing import Any, ClassVar
+
+from asgi_protocol.concurrency import run_in_threadpool
+from asgi_protocol.status import (
+    WS_1000_NORMAL_CLOSURE,
+    WS_1003_UNSUPPORTED_DATA,
+    WS_1011_INTERNAL_ERROR,
+)
+from asgi_protocol.types import Message, Receive, Scope, Send
+from asgi_responses import Response
+from asgi_routing._utils import http_error, is_async_callable
+from asgi_routing.wrappers import RoutedRequest
+from asgi_websockets import WebSocket
+
+# The verbs an HTTPEndpoint may define, as lower-case method names.
+_HTTP_METHODS = ("get", "head", "post", "put", "patch", "delete", "options", "query")
+
+
+class HTTPEndpoint:
+    """Subclass and define `get`, `post`, ... taking a Request and returning a Response."""
+
+    # Computed once per subclass: upper-case verb -> method name.
+    _handlers: ClassVar[dict[str, str]] = {}
+    _allow: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        handlers = {name.upper(): name for name in _HTTP_METHODS if hasattr(cls, name)}
+        if "GET" in handlers and "HEAD" not in handlers:
+            handlers["HEAD"] = "get"
+        cls._handlers = handlers
+        cls._allow = ", ".join(sorted(handlers))
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"HTTPEndpoint handles http scopes, not {scope['type']!r}")
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return self.dispatch().__await__()
+
+    async def dispatch(self) -> None:
+        request = RoutedRequest(self.scope, receive=self.receive)
+        # Only declared verbs are looked up, so a method named "__init__" is never called.
+        name = self._handlers.get(request.method)
+        if name is None:
+            await http_error(
+                self.scope,
+                self.receive,
+                self.send,
+                405,
+                "Method Not Allowed",
+                {"Allow": self._allow},
+            )
+            return
+        handler = getattr(self, name)
+        if is_async_callable(handler):
+            response: Response = await handler(request)
+        else:
+            response = await run_in_threadpool(handler, request)
+        await response(self.scope, self.receive, self.send)
+
+
+class _UnsupportedData(Exception):
+    """A message did not decode as the endpoint's `encoding` says (closed with 1003)."""
+
+
+class WebSocketEndpoint:
+    """Subclass and override on_connect / on_receive / on_disconnect.
+
+    `encoding` ("text", "bytes", "json" or None for raw) decides what on_receive gets; a message
+    that does not decode closes the connection with 1003 (unsupported data).
+    """
+
+    encoding: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.encoding not in (None, "text", "bytes", "json"):
+            raise ValueError(
+                f"{cls.__name__}.encoding must be None, 'text', 'bytes' or 'json', "
+                f"not {cls.encoding!r}"
+            )
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            raise ValueError(f"WebSocketEndpoint handles websocket scopes, not {scope['type']!r}")
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return self.dispatch().__await__()
+
+    async def dispatch(self) -> None:
+        websocket = WebSocket(self.scope, receive=self.receive, send=self.send)
+        await self.on_connect(websocket)
+        close_code = WS_1000_NORMAL_CLOSURE
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.receive":
+                    data = self.decode(message)
+                    await self.on_receive(websocket, data)
+                elif message["type"] == "websocket.disconnect":
+                    close_code = int(message.get("code") or WS_1000_NORMAL_CLOSURE)
+                    break
+        except _UnsupportedData as exc:
+            close_code = WS_1003_UNSUPPORTED_DATA
+            await websocket.close(code=close_code, reason=str(exc))
+        except Exception:
+            close_code = WS_1011_INTERNAL_ERROR
+            raise
+        finally:
+            await self.on_disconnect(websocket, close_code)
+
+    def decode(self, message: Message) -> Any:
+        """The payload of a receive message as `encoding` says; _UnsupportedData if it isn't."""
+        text = message.get("text")
+        data = message.get("bytes")
+        if self.encoding == "text":
+            if text is None:
+                raise _UnsupportedData("Expected text websocket messages, but got bytes")
+            return text
+        if self.encoding == "bytes":
+            if data is None:
+                raise _UnsupportedData("Expected bytes websocket messages, but got text")
+            return data
+        if self.encoding == "json":
+            try:
+                return json.loads(text if text is not None else (data or b"").decode("utf-8"))
+            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+                raise _UnsupportedData("Malformed JSON data received") from exc
+        return text if text is not None else data
+
+    async def on_connect(self, websocket: WebSocket) -> None:
+        """Called on the handshake; accepts by default."""
+        await websocket.accept()
+
+    async def on_receive(self, websocket: WebSocket, data: Any) -> None:
+        """Called with each decoded message."""
+
+    async def on_disconnect(self, websocket: WebSocket, close_code: int) -> None:
+        """Called once the connection is closed."""
+
+
+__all__ = ["HTTPEndpoint", "WebSocketEndpoint"]
