@@ -1,3 +1,18 @@
 """GraphQLApp for graphene 3, with GraphiQL and graphql-transport-ws subscriptions."""
 
-__all__: list[str] = []
+from asgi_graphql._app import GraphQLApp
+from asgi_graphql._graphiql import GRAPHIQL_HTML
+from asgi_graphql._http import GraphQLParams, GraphQLRequestError
+from asgi_graphql._limits import depth_limit_rule
+from asgi_graphql._threads import ThreadedResolverMiddleware
+from asgi_graphql._ws import SUBPROTOCOL
+
+__all__ = [
+    "GRAPHIQL_HTML",
+    "SUBPROTOCOL",
+    "GraphQLApp",
+    "GraphQLParams",
+    "GraphQLRequestError",
+    "ThreadedResolverMiddleware",
+    "depth_limit_rule",
+]

@@ -1,0 +1,152 @@
+"""GraphQLApp: an ASGI app serving a graphene 3 / graphql-core 3 schema over HTTP and WebSocket."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+from graphql import GraphQLError, OperationType
+
+from asgi_graphql._execute import Executor
+from asgi_graphql._graphiql import GRAPHIQL_HTML, wants_html
+from asgi_graphql._http import read_params
+from asgi_graphql._ws import GraphQLTransportWSSession
+from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.types import Receive, Scope, Send
+from asgi_requests import HTTPConnection, Request
+from asgi_responses import HTMLResponse, JSONResponse, Response
+from asgi_tasks import BackgroundTasks
+
+_ALLOW_ALL = {"Allow": "GET, POST"}
+_ALLOW_POST = {"Allow": "POST"}
+
+
+def _request_error(message: str, status_code: int = 400, headers: Any = None) -> Response:
+    return JSONResponse({"errors": [{"message": message}]}, status_code, headers=headers)
+
+
+def _graphql_errors(errors: Sequence[GraphQLError]) -> Response:
+    return JSONResponse({"data": None, "errors": [e.formatted for e in errors]}, 400)
+
+
+class GraphQLApp:
+    """Serve `schema` (a graphene.Schema or a graphql.GraphQLSchema).
+
+    HTTP: GET ?query= (queries only), POST JSON / application/graphql / forms; GraphiQL for
+    browsers when `graphiql`. WebSocket: graphql-transport-ws subscriptions.
+
+    `context_value`: None gives `{"request": request, "background": BackgroundTasks()}` (the
+    tasks run after the response); a callable is called as `context_value(request, background)`
+    (it may be async); anything else is passed as is. Over WebSocket the request is an
+    HTTPConnection, background is None, and the default context also holds
+    `"connection_params"` (the connection_init payload).
+
+    `run_sync_resolvers_in_thread` (default True) runs sync resolvers in the threadpool so they
+    don't block the loop; async and default (attribute) resolvers stay on the loop.
+    `max_query_length` and `max_depth` bound what clients may ask (None disables).
+    """
+
+    def __init__(
+        self,
+        schema: Any,
+        graphiql: bool = True,
+        context_value: Any = None,
+        root_value: Any = None,
+        *,
+        max_query_length: int | None = 10_000,
+        max_depth: int | None = 15,
+        middleware: Sequence[Any] | None = None,
+        run_sync_resolvers_in_thread: bool = True,
+        connection_init_wait_timeout: float = 3.0,
+    ) -> None:
+        self.schema = schema
+        self.graphiql = graphiql
+        self.context_value = context_value
+        self.root_value = root_value
+        self.connection_init_wait_timeout = connection_init_wait_timeout
+        self.executor = Executor(
+            schema,
+            max_query_length=max_query_length,
+            max_depth=max_depth,
+            middleware=middleware,
+            run_sync_resolvers_in_thread=run_sync_resolvers_in_thread,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            response = await self.handle_http(Request(scope, receive))
+            await response(scope, receive, send)
+        elif scope["type"] == "websocket":
+            session = GraphQLTransportWSSession(
+                self.executor,
+                scope,
+                receive,
+                send,
+                root_value=self.root_value,
+                context_factory=self._websocket_context,
+                connection_init_wait_timeout=self.connection_init_wait_timeout,
+            )
+            await session.run()
+        else:
+            raise RuntimeError(f"GraphQLApp serves HTTP and WebSocket, not {scope['type']!r}")
+
+    async def _context(self, connection: HTTPConnection, background: Any, extra: Any) -> Any:
+        if self.context_value is None:
+            return {"request": connection, "background": background, **extra}
+        if callable(self.context_value):
+            context = self.context_value(connection, background)
+            if inspect.isawaitable(context):
+                context = await context
+            return context
+        return self.context_value
+
+    async def _websocket_context(self, scope: Scope, connection_params: dict[str, Any]) -> Any:
+        extra = {"connection_params": connection_params}
+        return await self._context(HTTPConnection(scope), None, extra)
+
+    async def handle_http(self, request: Request) -> Response:
+        """The response to one GraphQL HTTP request."""
+        method = request.method
+        if method not in ("GET", "POST"):
+            return _request_error("Method Not Allowed: use GET or POST", 405, _ALLOW_ALL)
+        if (
+            method == "GET"
+            and "query" not in request.query_params
+            and self.graphiql
+            and wants_html(request.headers.get("accept", ""))
+        ):
+            return HTMLResponse(GRAPHIQL_HTML)
+        try:
+            params = await read_params(request)
+        except HTTPException as exc:
+            # GraphQLRequestError, and the request package's BodyTooLarge / FormError.
+            return _request_error(exc.detail, exc.status_code, exc.headers)
+        prepared = self.executor.prepare(params.query)
+        if isinstance(prepared, list):
+            return _graphql_errors(prepared)
+        operation = self.executor.operation(prepared, params.operation_name)
+        if isinstance(operation, GraphQLError):
+            return _graphql_errors([operation])
+        kind = operation.operation
+        if kind == OperationType.SUBSCRIPTION:
+            return _request_error("Subscriptions are served over WebSocket (graphql-transport-ws)")
+        if method == "GET" and kind != OperationType.QUERY:
+            return _request_error(
+                f"Can only perform a {kind.value} operation from a POST request", 405, _ALLOW_POST
+            )
+        background = BackgroundTasks()
+        context = await self._context(request, background, {})
+        result = await self.executor.execute(
+            prepared,
+            root_value=self.root_value,
+            context_value=context,
+            variables=params.variables,
+            operation_name=params.operation_name,
+        )
+        # Errors with no data at all (bad variables, a failing non-null root) are the client's.
+        status_code = 400 if result.data is None and result.errors else 200
+        return JSONResponse(result.formatted, status_code, background=background)
+
+
+__all__ = ["GraphQLApp"]
