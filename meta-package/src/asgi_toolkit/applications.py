@@ -1,0 +1,144 @@
+"""`App`: the application. A router, a middleware stack built once, and a lifespan.
+
+The stack, from the outside in (built lazily on the first call, then never per request):
+
+    Lifespan            answers "lifespan" scopes (asgi-lifetime); passes the rest through
+    ServerErrorMiddleware   500 handler / debug page; outermost so it sees every error
+    ...user middleware, in the order given...
+    ExceptionMiddleware     handlers by exception class and status code
+    Router
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from asgi_lifetime import AppTasks, Lifespan
+from asgi_middleware import ExceptionMiddleware, Middleware, ServerErrorMiddleware
+from asgi_protocol.datastructures import State, URLPath
+from asgi_protocol.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
+from asgi_routing import BaseRoute, Router
+
+ExceptionHandlers = Mapping[Any, ExceptionHandler]
+
+
+class App:
+    """An ASGI application: `App(routes=[...], middleware=[...], lifespan=...)`."""
+
+    def __init__(
+        self,
+        debug: bool = False,
+        routes: Sequence[BaseRoute] | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        exception_handlers: ExceptionHandlers | None = None,
+        on_startup: Sequence[Callable[[], Any]] | None = None,
+        on_shutdown: Sequence[Callable[[], Any]] | None = None,
+        lifespan: Callable[[Any], Any] | None = None,
+        max_body_size: int | None = None,
+    ) -> None:
+        self._debug = debug
+        self.state = State()
+        self.router = Router(routes, max_body_size=max_body_size)
+        self.exception_handlers: dict[Any, ExceptionHandler] = dict(exception_handlers or {})
+        self.user_middleware: list[Middleware] = list(middleware or [])
+        # Built on the first call; None means "not started", so the stack can still change.
+        self.middleware_stack: ASGIApp | None = None
+        # Validates the lifespan arguments now (ValueError if both kinds are given); the
+        # context receives this App, not the middleware stack.
+        self._lifespan = Lifespan(
+            self.router, on_startup, on_shutdown, lifespan, owner=self, grace_period=5.0
+        )
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Wrap the router in the middleware, outermost first; lifespan around it all."""
+        debug = self.debug
+        error_handler: ExceptionHandler | None = None
+        handlers: dict[Any, ExceptionHandler] = {}
+        for key, handler in self.exception_handlers.items():
+            if key in (500, Exception):
+                error_handler = handler
+            else:
+                handlers[key] = handler
+        middleware = [
+            Middleware(ServerErrorMiddleware, handler=error_handler, debug=debug),
+            *self.user_middleware,
+            Middleware(ExceptionMiddleware, handlers=handlers, debug=debug),
+        ]
+        app: ASGIApp = self.router
+        for cls, args, kwargs in reversed(middleware):
+            app = cls(app, *args, **kwargs)
+        self._lifespan.app = app
+        return self._lifespan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["app"] = self
+        if "router" not in scope:
+            scope["router"] = self.router
+        stack = self.middleware_stack
+        if stack is None:
+            stack = self.middleware_stack = self.build_middleware_stack()
+        await stack(scope, receive, send)
+
+    @property
+    def debug(self) -> bool:
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._debug = value
+        if self.middleware_stack is not None:  # already serving: rebuild with the new flag
+            self.middleware_stack = self.build_middleware_stack()
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        return self.router.routes
+
+    @property
+    def tasks(self) -> AppTasks:
+        """The app-scoped task group of the running lifespan (drained at shutdown)."""
+        return self._lifespan.tasks
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        return self.router.url_path_for(name, **path_params)
+
+    def _refuse_if_started(self, what: str) -> None:
+        if self.middleware_stack is not None:
+            raise RuntimeError(f"Cannot add {what} after an application has started")
+
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
+        """Add a middleware outside those already added (the last added runs first)."""
+        self._refuse_if_started("middleware")
+        self.user_middleware.insert(0, Middleware(middleware_class, *args, **kwargs))
+
+    def add_exception_handler(
+        self, exc_class_or_status_code: int | type[Exception], handler: ExceptionHandler
+    ) -> None:
+        self._refuse_if_started("exception handlers")
+        self.exception_handlers[exc_class_or_status_code] = handler
+
+    def add_route(
+        self,
+        path: str,
+        route: Callable[..., Any],
+        methods: Sequence[str] | None = None,
+        name: str | None = None,
+        include_in_schema: bool = True,
+    ) -> None:
+        self.router.add_route(
+            path, route, methods=methods, name=name, include_in_schema=include_in_schema
+        )
+
+    def add_websocket_route(
+        self, path: str, route: Callable[..., Any], name: str | None = None
+    ) -> None:
+        self.router.add_websocket_route(path, route, name=name)
+
+    def mount(self, path: str, app: ASGIApp, name: str | None = None) -> None:
+        self.router.mount(path, app=app, name=name)
+
+    def host(self, host: str, app: ASGIApp, name: str | None = None) -> None:
+        self.router.host(host, app=app, name=name)
+
+
+__all__ = ["App"]

@@ -1,0 +1,9 @@
+"""GraphQLApp for graphene (asgi-graphql)."""
+
+from asgi_graphql import (
+    GraphQLApp,
+)
+
+__all__ = [
+    "GraphQLApp",
+]

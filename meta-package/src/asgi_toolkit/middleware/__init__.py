@@ -1,0 +1,9 @@
+"""The Middleware spec, and one module per middleware below."""
+
+from asgi_middleware import (
+    Middleware,
+)
+
+__all__ = [
+    "Middleware",
+]

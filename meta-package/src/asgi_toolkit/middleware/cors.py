@@ -1,0 +1,9 @@
+"""CORSMiddleware (asgi-middleware)."""
+
+from asgi_middleware import (
+    CORSMiddleware,
+)
+
+__all__ = [
+    "CORSMiddleware",
+]

@@ -1,0 +1,9 @@
+"""GZipMiddleware (asgi-middleware)."""
+
+from asgi_middleware import (
+    GZipMiddleware,
+)
+
+__all__ = [
+    "GZipMiddleware",
+]

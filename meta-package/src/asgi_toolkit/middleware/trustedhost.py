@@ -1,0 +1,9 @@
+"""TrustedHostMiddleware (asgi-middleware)."""
+
+from asgi_middleware import (
+    TrustedHostMiddleware,
+)
+
+__all__ = [
+    "TrustedHostMiddleware",
+]

@@ -1,0 +1,29 @@
+"""Router and routes (asgi-routing)."""
+
+from asgi_routing import (
+    BaseRoute,
+    Host,
+    Match,
+    Mount,
+    NoMatchFound,
+    Route,
+    Router,
+    WebSocketRoute,
+    compile_path,
+    request_response,
+    websocket_session,
+)
+
+__all__ = [
+    "BaseRoute",
+    "Host",
+    "Match",
+    "Mount",
+    "NoMatchFound",
+    "Route",
+    "Router",
+    "WebSocketRoute",
+    "compile_path",
+    "request_response",
+    "websocket_session",
+]

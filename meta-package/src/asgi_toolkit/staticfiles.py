@@ -1,0 +1,11 @@
+"""StaticFiles (asgi-staticfiles)."""
+
+from asgi_staticfiles import (
+    NotModifiedResponse,
+    StaticFiles,
+)
+
+__all__ = [
+    "NotModifiedResponse",
+    "StaticFiles",
+]
