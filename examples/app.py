@@ -1,0 +1,151 @@
+"""An example app using most of asgi-toolkit. Serve it with `nox -s serve`.
+
+Routes:
+    GET  /                    the static index page (redirect)
+    GET  /static/...          static files from examples/static/
+    GET  /api/hello/{name}    JSON greeting
+    GET  /api/items/{id:int}  JSON item, 404 for unknown ids
+    POST /upload              multipart upload: name, size and sha256 of the file
+    POST /signup              JSON in; a background task records the signup after responding
+    GET  /signups             what the background task recorded
+    WS   /ws                  echo
+    *    /graphql             GraphQL (graphene)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import graphene
+
+from asgi_graphql import GraphQLApp
+from asgi_toolkit import (
+    App,
+    BackgroundTask,
+    HTTPException,
+    JSONResponse,
+    Mount,
+    RedirectResponse,
+    Request,
+    Route,
+    StaticFiles,
+    WebSocket,
+    WebSocketDisconnect,
+    WebSocketRoute,
+)
+from asgi_toolkit.middleware import Middleware
+from asgi_toolkit.middleware.gzip import GZipMiddleware
+
+logger = logging.getLogger("examples.app")
+
+STATIC_DIR = Path(__file__).parent / "static"
+ITEMS = {1: {"id": 1, "name": "kettle"}, 2: {"id": 2, "name": "teapot"}}
+
+
+async def home(request: Request) -> RedirectResponse:
+    return RedirectResponse(request.url_for("static", path="/index.html"))
+
+
+async def hello(request: Request) -> JSONResponse:
+    name = request.path_params["name"]
+    return JSONResponse({"hello": name})
+
+
+async def item(request: Request) -> JSONResponse:
+    item_id = request.path_params["item_id"]
+    if item_id not in ITEMS:
+        raise HTTPException(404, f"No item {item_id}")
+    return JSONResponse(ITEMS[item_id])
+
+
+async def upload(request: Request) -> JSONResponse:
+    async with request.form(max_files=1, max_fields=10) as form:
+        file = form.get("file")
+        if file is None or isinstance(file, str):
+            raise HTTPException(400, "Send the file in a form field named 'file'")
+        data = await file.read()
+        return JSONResponse(
+            {
+                "filename": file.filename,
+                "content_type": file.content_type,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "note": form.get("note", ""),
+            }
+        )
+
+
+async def record_signup(signups: list[str], email: str) -> None:
+    signups.append(email)
+    logger.info("recorded signup of %s", email)
+
+
+async def signup(request: Request) -> JSONResponse:
+    try:
+        payload = await request.json()
+    except ValueError:
+        raise HTTPException(400, "The body must be JSON") from None
+    email = payload.get("email") if isinstance(payload, dict) else None
+    if not isinstance(email, str) or "@" not in email:
+        raise HTTPException(400, "Send {'email': '...'} with a valid address")
+    # request.state holds the lifespan state: the list is shared by every request.
+    task = BackgroundTask(record_signup, request.state.signups, email)
+    return JSONResponse({"queued": email}, status_code=202, background=task)
+
+
+async def signups(request: Request) -> JSONResponse:
+    return JSONResponse({"signups": request.state.signups})
+
+
+async def echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            text = await websocket.receive_text()
+            await websocket.send_text(f"echo: {text}")
+    except WebSocketDisconnect:
+        pass
+
+
+class Query(graphene.ObjectType):  # type: ignore[misc]
+    hello = graphene.String(name=graphene.String(default_value="stranger"))
+    item = graphene.Field(graphene.String, id=graphene.Int(required=True))
+
+    def resolve_hello(self, info: Any, name: str) -> str:
+        return f"Hello {name}"
+
+    def resolve_item(self, info: Any, id: int) -> str | None:
+        found = ITEMS.get(id)
+        return None if found is None else str(found["name"])
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
+    logger.info(
+        "example app starting: %d routes, static files from %s", len(app.routes), STATIC_DIR
+    )
+    yield {"signups": []}
+    logger.info("example app stopped")
+
+
+app = App(
+    routes=[
+        Route("/", home),
+        Route("/api/hello/{name}", hello),
+        Route("/api/items/{item_id:int}", item),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/signup", signup, methods=["POST"]),
+        Route("/signups", signups),
+        WebSocketRoute("/ws", echo),
+        Route("/graphql", GraphQLApp(graphene.Schema(query=Query)), name="graphql"),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ],
+    middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+    lifespan=lifespan,
+    max_body_size=10 * 1024 * 1024,
+)
