@@ -47,7 +47,9 @@ def compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[A
 
     if is_host:
         # Hosts are matched without their port.
-        hostname = path[idx:].split(":")[0]
+        tail = path[idx:]
+        # Keep an IPv6 literal ("[::1]:8000" -> "[::1]") whole.
+        hostname = tail[: tail.index("]") + 1] if "]" in tail else tail.split(":")[0]
         path_regex += re.escape(hostname) + "$"
     else:
         path_regex += re.escape(path[idx:]) + "$"
