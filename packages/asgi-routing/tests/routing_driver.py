@@ -101,7 +101,7 @@ async def websocket(
     scope: Scope | None = None,
     **kwargs: Any,
 ) -> list[Message]:
-    """Run a WebSocket session: connect, then `incoming`, then a disconnect; return what was sent."""
+    """Run a WebSocket session: connect, `incoming`, a disconnect; return what was sent."""
     scope = scope if scope is not None else make_scope(path=path, type_="websocket", **kwargs)
     queue: list[Message] = [{"type": "websocket.connect"}, *incoming]
     queue.append({"type": "websocket.disconnect", "code": 1000})

@@ -32,7 +32,8 @@ def test_literal_text_is_escaped() -> None:
 def test_host_pattern_drops_port() -> None:
     regex, fmt, convertors = compile_path("{sub}.example.org:8000")
     found = regex.fullmatch("api.example.org")
-    assert found is not None and found["sub"] == "api"
+    assert found is not None
+    assert found["sub"] == "api"
     assert fmt == "{sub}.example.org:8000"
     assert set(convertors) == {"sub"}
 
