@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+from conftest import SCHEMA, http
+
+from asgi_graphql import GraphQLApp
+
+
+@pytest.fixture
+def app() -> GraphQLApp:
+    return GraphQLApp(SCHEMA)
+
+
+async def test_application_graphql(app: GraphQLApp) -> None:
+    result = await http(app, "POST", body=b"{ hello }", content_type="application/graphql")
+    assert result.json() == {"data": {"hello": "Hello world"}}
+
+
+async def test_application_graphql_with_query_string_variables(app: GraphQLApp) -> None:
+    result = await http(
+        app,
+        "POST",
+        params={"variables": '{"n": "qs"}'},
+        body=b"query($n: String) { hello(name: $n) }",
+        content_type="application/graphql; charset=utf-8",
+    )
+    assert result.json() == {"data": {"hello": "Hello qs"}}
+
+
+async def test_application_graphql_bad_utf8(app: GraphQLApp) -> None:
+    result = await http(app, "POST", body=b"\xff{", content_type="application/graphql")
+    assert result.status == 400
+    assert result.json() == {"errors": [{"message": "Request body is not valid UTF-8"}]}
+
+
+async def test_urlencoded_form(app: GraphQLApp) -> None:
+    body = (
+        b"query=query(%24n%3A+String)+%7B+hello(name%3A+%24n)+%7D&variables=%7B%22n%22%3A%22f%22%7D"
+    )
+    result = await http(app, "POST", body=body, content_type="application/x-www-form-urlencoded")
+    assert result.json() == {"data": {"hello": "Hello f"}}
+
+
+async def test_multipart_form(app: GraphQLApp) -> None:
+    body = b'--XX\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ hello }\r\n--XX--\r\n'
+    result = await http(app, "POST", body=body, content_type="multipart/form-data; boundary=XX")
+    assert result.json() == {"data": {"hello": "Hello world"}}
+
+
+async def test_json_with_suffix_media_type(app: GraphQLApp) -> None:
+    result = await http(
+        app, "POST", body=b'{"query": "{ hello }"}', content_type="application/graphql+json"
+    )
+    assert result.status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{not json", "Request body is not valid JSON"),
+        (b"\xff\xfe", "Request body is not valid JSON"),
+        (b"[]", "Batched queries are not supported"),
+        (b'"x"', "Request body must be a JSON object"),
+        (b"{}", "No GraphQL query found in the request"),
+        (b'{"query": ""}', "No GraphQL query found in the request"),
+        (b'{"query": 5}', "The query must be a string"),
+        (b'{"query": "{ hello }", "operationName": 5}', "operationName must be a string"),
+        (b'{"query": "{ hello }", "variables": [1]}', "Variables must be a JSON object"),
+        (b'{"query": "{ hello }", "variables": "{bad"}', "Variables are not valid JSON"),
+        (b'{"query": "{ hello }", "variables": "[1]"}', "Variables must be a JSON object"),
+    ],
+)
+async def test_bad_json_bodies(app: GraphQLApp, body: bytes, message: str) -> None:
+    result = await http(app, "POST", body=body, content_type="application/json")
+    assert result.status == 400
+    assert result.json() == {"errors": [{"message": message}]}
+
+
+@pytest.mark.parametrize("variables", ["", "null"])
+async def test_empty_variables(app: GraphQLApp, variables: str) -> None:
+    result = await http(app, params={"query": "{ hello }", "variables": variables})
+    assert result.json() == {"data": {"hello": "Hello world"}}
+
+
+async def test_json_null_variables_and_empty_operation_name(app: GraphQLApp) -> None:
+    body = {"query": "{ hello }", "variables": None, "operationName": ""}
+    assert (await http(app, "POST", json_body=body)).status == 200
+
+
+async def test_unsupported_media_type(app: GraphQLApp) -> None:
+    result = await http(app, "POST", body=b"{ hello }", content_type="text/plain")
+    assert result.status == 415
+    assert "Unsupported Media Type" in result.json()["errors"][0]["message"]
+    no_type = await http(app, "POST", body=b"{ hello }")
+    assert no_type.status == 415
