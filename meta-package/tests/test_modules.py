@@ -1,0 +1,160 @@
+"""Every Starlette module name imports from asgi_toolkit and exposes the expected names."""
+
+import importlib
+
+import pytest
+
+import asgi_graphql
+import asgi_lifetime
+import asgi_middleware
+import asgi_protocol.concurrency
+import asgi_protocol.config
+import asgi_protocol.datastructures
+import asgi_protocol.exceptions
+import asgi_protocol.status
+import asgi_protocol.types
+import asgi_requests
+import asgi_responses
+import asgi_routing
+import asgi_routing.convertors
+import asgi_staticfiles
+import asgi_tasks
+import asgi_testclient
+import asgi_toolkit
+import asgi_websockets
+
+EXPECTED = {
+    "applications": ({"App"}, None),
+    "requests": (
+        {"HTTPConnection", "Request", "ClientDisconnect", "BodyTooLarge", "FormError"},
+        asgi_requests,
+    ),
+    "responses": (
+        {
+            "Response",
+            "PlainTextResponse",
+            "HTMLResponse",
+            "JSONResponse",
+            "UJSONResponse",
+            "RedirectResponse",
+            "StreamingResponse",
+            "FileResponse",
+        },
+        asgi_responses,
+    ),
+    "routing": (
+        {
+            "Router",
+            "Route",
+            "WebSocketRoute",
+            "Mount",
+            "Host",
+            "NoMatchFound",
+            "BaseRoute",
+            "Match",
+            "request_response",
+            "websocket_session",
+            "compile_path",
+        },
+        asgi_routing,
+    ),
+    "websockets": (
+        {"WebSocket", "WebSocketState", "WebSocketDisconnect", "WebSocketClose"},
+        asgi_websockets,
+    ),
+    "background": ({"BackgroundTask", "BackgroundTasks"}, asgi_tasks),
+    "datastructures": (
+        {
+            "URL",
+            "URLPath",
+            "Headers",
+            "MutableHeaders",
+            "ImmutableMultiDict",
+            "MultiDict",
+            "QueryParams",
+            "FormData",
+            "UploadFile",
+            "State",
+            "Address",
+            "Secret",
+            "CommaSeparatedStrings",
+        },
+        asgi_protocol.datastructures,
+    ),
+    "exceptions": (
+        {"HTTPException", "WebSocketException", "WebSocketDisconnect"},
+        asgi_protocol.exceptions,
+    ),
+    "types": (
+        {"ASGIApp", "Scope", "Message", "Receive", "Send", "Lifespan", "ExceptionHandler"},
+        asgi_protocol.types,
+    ),
+    "concurrency": (
+        {"run_in_threadpool", "iterate_in_threadpool", "run_until_first_complete"},
+        asgi_protocol.concurrency,
+    ),
+    "config": ({"Config", "Environ", "EnvironError", "environ", "undefined"}, asgi_protocol.config),
+    "endpoints": ({"HTTPEndpoint", "WebSocketEndpoint"}, asgi_routing),
+    "convertors": (
+        {
+            "Convertor",
+            "StringConvertor",
+            "PathConvertor",
+            "IntegerConvertor",
+            "FloatConvertor",
+            "UUIDConvertor",
+            "CONVERTOR_TYPES",
+            "register_url_convertor",
+        },
+        asgi_routing.convertors,
+    ),
+    "staticfiles": ({"StaticFiles"}, asgi_staticfiles),
+    "testclient": ({"TestClient", "WebSocketDenialResponse"}, asgi_testclient),
+    "graphql": ({"GraphQLApp"}, asgi_graphql),
+    "middleware": ({"Middleware"}, asgi_middleware),
+    "middleware.cors": ({"CORSMiddleware"}, asgi_middleware),
+    "middleware.gzip": ({"GZipMiddleware"}, asgi_middleware),
+    "middleware.trustedhost": ({"TrustedHostMiddleware"}, asgi_middleware),
+    "middleware.httpsredirect": ({"HTTPSRedirectMiddleware"}, asgi_middleware),
+    "middleware.sessions": ({"SessionMiddleware"}, asgi_middleware),
+    "middleware.errors": ({"ServerErrorMiddleware"}, asgi_middleware),
+    "middleware.exceptions": ({"ExceptionMiddleware"}, asgi_middleware),
+    "middleware.base": ({"BaseHTTPMiddleware"}, asgi_middleware),
+    "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
+    "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_module_exposes_names(name: str) -> None:
+    module = importlib.import_module(f"asgi_toolkit.{name}")
+    names, source = EXPECTED[name]
+    assert names <= set(module.__all__), names - set(module.__all__)
+    for public in module.__all__:
+        value = getattr(module, public)
+        if source is not None:
+            # A re-export, not a copy: the very object the sibling package defines.
+            assert value is getattr(source, public)
+
+
+def test_status_reexports_every_constant() -> None:
+    from asgi_toolkit import status
+
+    constants = {n for n in dir(asgi_protocol.status) if n.startswith(("HTTP_", "WS_"))}
+    assert constants
+    assert constants == set(status.__all__)
+    assert status.HTTP_404_NOT_FOUND == 404
+    assert status.WS_1000_NORMAL_CLOSURE == 1000
+
+
+def test_top_level_names() -> None:
+    for public in asgi_toolkit.__all__:
+        assert getattr(asgi_toolkit, public) is not None
+    assert asgi_toolkit.Route is asgi_routing.Route
+    assert asgi_toolkit.Request is asgi_requests.Request
+    assert asgi_toolkit.JSONResponse is asgi_responses.JSONResponse
+    assert asgi_toolkit.App.__module__ == "asgi_toolkit.applications"
+
+
+def test_lifetime_is_what_app_uses() -> None:
+    assert asgi_toolkit.App().tasks.__class__ is asgi_lifetime.AppTasks
