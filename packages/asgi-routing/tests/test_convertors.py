@@ -77,7 +77,8 @@ class DateConvertor(Convertor[tuple[int, int, int]]):
         return int(year), int(month), int(day)
 
     def to_string(self, value: tuple[int, int, int]) -> str:
-        return "%04d-%02d-%02d" % value
+        year, month, day = value
+        return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 async def test_register_url_convertor() -> None:
