@@ -81,6 +81,7 @@ class GraphQLTransportWSSession:
         self.operations: dict[str, asyncio.Task[None]] = {}
         self._send_lock = asyncio.Lock()
         self._closed = False
+        self._deadline = 0.0  # loop time by which connection_init must have arrived
 
     async def send_json(self, data: dict[str, Any]) -> None:
         # Operations run concurrently; one lock keeps their frames whole and after any close.
