@@ -1,3 +1,21 @@
-"""A requests-based test client that drives any ASGI 3 app in-process."""
+"""A requests-based test client that drives any ASGI 3 app in-process.
 
-__all__: list[str] = []
+`TestClient(app)` is a `requests.Session`; `with TestClient(app) as client:` also runs the app's
+lifespan, and `client.websocket_connect(url)` opens a websocket session.
+"""
+
+from asgi_protocol.exceptions import WebSocketDisconnect
+
+from ._client import TestClient
+from ._errors import ASGIProtocolError, LifespanError, NoResponseError, WebSocketDenialResponse
+from ._websocket import WebSocketTestSession
+
+__all__ = [
+    "ASGIProtocolError",
+    "LifespanError",
+    "NoResponseError",
+    "TestClient",
+    "WebSocketDenialResponse",
+    "WebSocketDisconnect",
+    "WebSocketTestSession",
+]

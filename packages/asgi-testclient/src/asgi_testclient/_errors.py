@@ -1,0 +1,30 @@
+"""The test client's own exception types: one per way an app can break the protocol."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from asgi_protocol.exceptions import WebSocketDisconnect
+
+if TYPE_CHECKING:
+    import requests
+
+
+class NoResponseError(RuntimeError):
+    """The app returned without starting a response (or accepting/closing a websocket)."""
+
+
+class ASGIProtocolError(RuntimeError):
+    """The app sent a message that is not valid at this point of the ASGI conversation."""
+
+
+class LifespanError(RuntimeError):
+    """The app reported `lifespan.startup.failed` or `lifespan.shutdown.failed`."""
+
+
+class WebSocketDenialResponse(WebSocketDisconnect):
+    """The app refused a websocket handshake with an HTTP response (the denial extension)."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(1008, f"handshake denied with HTTP {response.status_code}")
+        self.response = response

@@ -1,0 +1,85 @@
+"""Build an ASGI 3 scope from a prepared `requests` request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from requests import PreparedRequest
+
+# Ports a URL without one implies, per scheme.
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+HTTP_SCHEMES = frozenset(("http", "https"))
+WEBSOCKET_SCHEMES = frozenset(("ws", "wss"))
+
+ASGI_VERSION = {"version": "3.0", "spec_version": "2.4"}
+HTTP_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "http.response.trailers": {},
+    "http.response.pathsend": {},
+}
+WEBSOCKET_EXTENSIONS: dict[str, dict[str, Any]] = {"websocket.http.response": {}}
+
+
+def _header_bytes(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
+def build_scope(
+    request: PreparedRequest,
+    *,
+    kind: str,
+    root_path: str,
+    client: tuple[str, int],
+    state: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The scope of `request`, for `kind` "http" or "websocket".
+
+    `path` is percent-decoded, `raw_path` keeps the encoding; like a server behind a proxy that
+    strips `root_path`, the path is prefixed with it (`get_route_path` strips it again).
+    """
+    url = request.url or ""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    allowed = HTTP_SCHEMES if kind == "http" else WEBSOCKET_SCHEMES
+    if scheme not in allowed:
+        raise ValueError(
+            f"cannot send a {kind} request to {url!r}: the scheme must be one of "
+            f"{', '.join(sorted(allowed))}"
+        )
+    if not parts.hostname:
+        raise ValueError(f"the URL {url!r} has no host")
+    raw = parts.path or "/"
+    raw_path = (root_path + raw).encode("ascii")
+    headers = [
+        (_header_bytes(name).lower(), _header_bytes(value))
+        for name, value in request.headers.items()
+    ]
+    if not any(name == b"host" for name, _ in headers):
+        headers.insert(0, (b"host", parts.netloc.rsplit("@", 1)[-1].encode("ascii")))
+    scope: dict[str, Any] = {
+        "type": kind,
+        "asgi": dict(ASGI_VERSION),
+        "http_version": "1.1",
+        "scheme": scheme,
+        "server": (parts.hostname, parts.port or DEFAULT_PORTS[scheme]),
+        "client": client,
+        "root_path": root_path,
+        "path": unquote(root_path + raw),
+        "raw_path": raw_path,
+        "query_string": parts.query.encode("ascii"),
+        "headers": headers,
+        "state": dict(state),
+    }
+    if kind == "http":
+        scope["method"] = (request.method or "GET").upper()
+        scope["extensions"] = {k: dict(v) for k, v in HTTP_EXTENSIONS.items()}
+    else:
+        scope["subprotocols"] = [
+            value.strip()
+            for name, raw_value in headers
+            if name == b"sec-websocket-protocol"
+            for value in raw_value.decode("latin-1").split(",")
+        ]
+        scope["extensions"] = {k: dict(v) for k, v in WEBSOCKET_EXTENSIONS.items()}
+    return scope
