@@ -41,8 +41,8 @@ async def test_middleware_threads_sync_and_caches() -> None:
         seen.append(threading.current_thread() is threading.main_thread())
         return (root, args)
 
-    outcome = middleware.resolve(blocking, "root", None, a=1)
-    assert await outcome == ("root", {"a": 1})
+    outcome = middleware.resolve(blocking, "root", None, a=1, func=2)
+    assert await outcome == ("root", {"a": 1, "func": 2})
     assert await middleware.resolve(blocking, "r2", None) == ("r2", {})
     assert seen == [False, False]
     assert middleware.resolve(default_field_resolver, {"f": 1}, _Info("f")) == 1

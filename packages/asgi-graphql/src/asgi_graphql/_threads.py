@@ -41,7 +41,8 @@ def runs_inline(resolver: Callable[..., Any]) -> bool:
 
 
 async def _in_thread(next_: Callable[..., Any], root: Any, info: Any, args: dict[str, Any]) -> Any:
-    result = await run_in_threadpool(next_, root, info, **args)
+    # Bound with partial, not passed as **kwargs: a GraphQL argument may be named "func".
+    result = await run_in_threadpool(partial(next_, root, info, **args))
     if inspect.isawaitable(result):
         result = await result
     return result
