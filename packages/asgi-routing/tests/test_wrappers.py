@@ -1,0 +1,130 @@
+"""request_response / websocket_session, the JSON 400, and small helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import pytest
+from routing_driver import http, websocket
+
+from asgi_protocol.exceptions import HTTPException
+from asgi_responses import PlainTextResponse, Response
+from asgi_routing import (
+    RoutedRequest,
+    get_name,
+    replace_params,
+    request_response,
+    websocket_session,
+)
+from asgi_routing._utils import is_async_callable
+from asgi_routing.convertors import CONVERTOR_TYPES
+
+
+async def read_json(request: Any) -> Response:
+    data = await request.json()
+    return PlainTextResponse(repr(data))
+
+
+async def test_request_response_async_and_request_type() -> None:
+    seen: list[Any] = []
+
+    async def endpoint(request: Any) -> Response:
+        seen.append(request)
+        return PlainTextResponse("ok")
+
+    reply = await http(request_response(endpoint))
+    assert reply.text == "ok"
+    assert isinstance(seen[0], RoutedRequest)
+
+
+async def test_request_response_sync_runs_in_threadpool() -> None:
+    import threading
+
+    main = threading.get_ident()
+    seen: list[int] = []
+
+    def endpoint(request: Any) -> Response:
+        seen.append(threading.get_ident())
+        return PlainTextResponse("sync")
+
+    assert (await http(request_response(endpoint))).text == "sync"
+    assert seen[0] != main
+
+
+async def test_json_body() -> None:
+    app = request_response(read_json)
+    assert (await http(app, "POST", body=b'{"a": 1}')).text == "{'a': 1}"
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe\xfa"])
+async def test_invalid_json_body_is_400(body: bytes) -> None:
+    with pytest.raises(HTTPException) as info:
+        await http(request_response(read_json), "POST", body=body)
+    assert info.value.status_code == 400
+    assert info.value.detail == "Invalid JSON body"
+
+
+async def test_endpoint_json_errors_are_not_translated() -> None:
+    async def buggy(request: Any) -> Response:
+        json.loads("{broken")
+        return PlainTextResponse("unreachable")  # pragma: no cover
+
+    with pytest.raises(json.JSONDecodeError):
+        await http(request_response(buggy))
+
+
+async def test_websocket_session() -> None:
+    async def session(ws: Any) -> None:
+        await ws.accept()
+        await ws.send_text(await ws.receive_text())
+        await ws.close()
+
+    sent = await websocket(
+        websocket_session(session), incoming=[{"type": "websocket.receive", "text": "x"}]
+    )
+    assert sent[1] == {"type": "websocket.send", "text": "x"}
+
+
+def test_websocket_session_rejects_sync() -> None:
+    with pytest.raises(TypeError, match="must be an async function"):
+        websocket_session(lambda ws: None)
+
+
+def test_get_name() -> None:
+    async def func(request: Any) -> None:
+        pass  # pragma: no cover
+
+    class Cls:
+        pass
+
+    assert get_name(func) == "func"
+    assert get_name(Cls) == "Cls"
+    assert get_name(Cls()) == "Cls"
+
+
+def test_is_async_callable() -> None:
+    async def afunc() -> None:
+        pass  # pragma: no cover
+
+    class AsyncCall:
+        async def __call__(self) -> None:
+            pass  # pragma: no cover
+
+    class SyncCall:
+        def __call__(self) -> None:
+            pass  # pragma: no cover
+
+    assert is_async_callable(afunc)
+    assert is_async_callable(functools.partial(afunc))
+    assert is_async_callable(AsyncCall())
+    assert not is_async_callable(AsyncCall)
+    assert not is_async_callable(SyncCall())
+    assert not is_async_callable(lambda: None)
+
+
+def test_replace_params_leaves_unused() -> None:
+    path, rest = replace_params("/u/{id}", {"id": CONVERTOR_TYPES["int"]}, {"id": 3, "x": 1})
+    assert path == "/u/3"
+    assert rest == {"x": 1}
