@@ -385,7 +385,7 @@ def test_mount_eq_repr() -> None:
 async def test_host_matching() -> None:
     api = Router([Route("/", homepage)])
     host = Host("{sub}.example.org", app=api, name="sub")
-    scope = make_scope(path="/", headers=[("host", "api.example.org:8443")])
+    scope = make_scope(path="/", headers=[("accept", "*/*"), ("host", "api.example.org:8443")])
     match, child = host.matches(scope)
     assert match is Match.FULL
     assert child["path_params"] == {"sub": "api"}

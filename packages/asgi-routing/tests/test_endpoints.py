@@ -1,0 +1,196 @@
+"""HTTPEndpoint and WebSocketEndpoint."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from routing_driver import http, make_scope, websocket
+
+from asgi_protocol.exceptions import HTTPException
+from asgi_responses import PlainTextResponse, Response
+from asgi_routing import HTTPEndpoint, Route, Router, WebSocketEndpoint, WebSocketRoute
+
+
+class Items(HTTPEndpoint):
+    async def get(self, request: Any) -> Response:
+        return PlainTextResponse(f"get {request.path_params.get('id', '')}")
+
+    def post(self, request: Any) -> Response:
+        return PlainTextResponse(f"post in {threading.current_thread().name != 'MainThread'}")
+
+
+class HeadToo(HTTPEndpoint):
+    async def get(self, request: Any) -> Response:
+        return PlainTextResponse("get")  # pragma: no cover - head wins
+
+    async def head(self, request: Any) -> Response:
+        return PlainTextResponse("head")
+
+    async def query(self, request: Any) -> Response:
+        return PlainTextResponse("query")
+
+
+async def test_http_endpoint_dispatch() -> None:
+    router = Router([Route("/items/{id}", Items)])
+    assert (await http(router, path="/items/4")).text == "get 4"
+    assert (await http(router, "HEAD", "/items/4")).status == 200
+    assert (await http(router, "POST", "/items/4")).text == "post in True"
+
+
+async def test_http_endpoint_explicit_head_and_query() -> None:
+    assert (await http(HeadToo, "HEAD")).text == "head"
+    assert (await http(HeadToo, "QUERY")).text == "query"
+
+
+async def test_http_endpoint_405() -> None:
+    reply = await http(Items, "DELETE")
+    assert reply.status == 405
+    assert reply.text == "Method Not Allowed"
+    assert reply.header("allow") == "GET, HEAD, POST"
+    with pytest.raises(HTTPException) as info:
+        await http(Items, "PUT", scope_app=object())
+    assert info.value.status_code == 405
+    assert info.value.headers == {"Allow": "GET, HEAD, POST"}
+
+
+async def test_http_endpoint_never_calls_non_verb_methods() -> None:
+    for method in ("__INIT__", "DISPATCH", "METHOD_NOT_ALLOWED"):
+        assert (await http(Items, method)).status == 405
+
+
+async def test_http_endpoint_invalid_json_is_400() -> None:
+    class Echo(HTTPEndpoint):
+        async def post(self, request: Any) -> Response:
+            return PlainTextResponse(str(await request.json()))
+
+    with pytest.raises(HTTPException) as info:
+        await http(Echo, "POST", body=b"nope")
+    assert info.value.status_code == 400
+
+
+async def test_bare_http_endpoint_allows_nothing() -> None:
+    reply = await http(HTTPEndpoint, "GET")
+    assert reply.status == 405
+    assert reply.header("allow") == ""
+
+
+def test_http_endpoint_rejects_websocket_scope() -> None:
+    async def receive() -> Any:
+        raise AssertionError  # pragma: no cover
+
+    async def send(message: Any) -> None:
+        raise AssertionError  # pragma: no cover
+
+    with pytest.raises(ValueError, match="http scopes, not 'websocket'"):
+        Items(make_scope(type_="websocket"), receive, send)
+
+
+class Log(WebSocketEndpoint):
+    events: list[Any]
+
+    async def on_receive(self, websocket: Any, data: Any) -> None:
+        self.events.append(("receive", data))
+        await websocket.send_text(f"got {data!r}")
+
+    async def on_disconnect(self, websocket: Any, close_code: int) -> None:
+        self.events.append(("disconnect", close_code))
+
+
+def log_endpoint(encoding: str | None) -> tuple[type[Log], list[Any]]:
+    events: list[Any] = []
+    cls = type("Endpoint", (Log,), {"encoding": encoding, "events": events})
+    return cls, events
+
+
+def receive_text(text: str) -> dict[str, Any]:
+    return {"type": "websocket.receive", "text": text}
+
+
+def receive_bytes(data: bytes) -> dict[str, Any]:
+    return {"type": "websocket.receive", "bytes": data}
+
+
+async def test_websocket_endpoint_raw() -> None:
+    cls, events = log_endpoint(None)
+    sent = await websocket(cls, incoming=[receive_text("a"), receive_bytes(b"b")])
+    assert sent[0] == {"type": "websocket.accept"}
+    assert events == [("receive", "a"), ("receive", b"b"), ("disconnect", 1000)]
+
+
+async def test_websocket_endpoint_text_bytes_json() -> None:
+    cls, events = log_endpoint("text")
+    await websocket(cls, incoming=[receive_text("t")])
+    assert events[0] == ("receive", "t")
+    cls, events = log_endpoint("bytes")
+    await websocket(cls, incoming=[receive_bytes(b"b")])
+    assert events[0] == ("receive", b"b")
+    cls, events = log_endpoint("json")
+    await websocket(cls, incoming=[receive_text('{"a": 1}'), receive_bytes(b"[2]")])
+    assert events[:2] == [("receive", {"a": 1}), ("receive", [2])]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message", "reason"),
+    [
+        ("text", receive_bytes(b"x"), "Expected text websocket messages, but got bytes"),
+        ("bytes", receive_text("x"), "Expected bytes websocket messages, but got text"),
+        ("json", receive_text("{bad"), "Malformed JSON data received"),
+        ("json", receive_bytes(b"\xff"), "Malformed JSON data received"),
+        ("json", {"type": "websocket.receive"}, "Malformed JSON data received"),
+    ],
+)
+async def test_websocket_endpoint_decode_error_closes_1003(
+    encoding: str, message: dict[str, Any], reason: str
+) -> None:
+    cls, events = log_endpoint(encoding)
+    sent = await websocket(cls, incoming=[message])
+    assert sent[-1] == {"type": "websocket.close", "code": 1003, "reason": reason}
+    assert events == [("disconnect", 1003)]
+
+
+async def test_websocket_endpoint_disconnect_code_and_other_messages() -> None:
+    cls, events = log_endpoint(None)
+    await websocket(
+        cls,
+        incoming=[{"type": "websocket.other"}, {"type": "websocket.disconnect", "code": 1001}],
+    )
+    assert events == [("disconnect", 1001)]
+
+
+async def test_websocket_endpoint_error_reports_1011() -> None:
+    events: list[Any] = []
+
+    class Broken(WebSocketEndpoint):
+        async def on_receive(self, websocket: Any, data: Any) -> None:
+            raise KeyError("bug")
+
+        async def on_disconnect(self, websocket: Any, close_code: int) -> None:
+            events.append(close_code)
+
+    with pytest.raises(KeyError):
+        await websocket(Broken, incoming=[receive_text("x")])
+    assert events == [1011]
+
+
+async def test_websocket_endpoint_defaults_in_router() -> None:
+    router = Router([WebSocketRoute("/ws", WebSocketEndpoint)])
+    sent = await websocket(router, "/ws", incoming=[receive_text("ignored")])
+    assert sent == [{"type": "websocket.accept"}]
+
+
+def test_websocket_endpoint_bad_encoding_fails_at_definition() -> None:
+    with pytest.raises(ValueError, match=r"Bad\.encoding must be None, 'text', 'bytes' or 'json'"):
+        type("Bad", (WebSocketEndpoint,), {"encoding": "xml"})
+
+
+def test_websocket_endpoint_rejects_http_scope() -> None:
+    async def receive() -> Any:
+        raise AssertionError  # pragma: no cover
+
+    async def send(message: Any) -> None:
+        raise AssertionError  # pragma: no cover
+
+    with pytest.raises(ValueError, match="websocket scopes, not 'http'"):
+        WebSocketEndpoint(make_scope(), receive, send)
