@@ -4,7 +4,7 @@ from typing import Any
 
 import graphene
 import pytest
-from conftest import EVENTS, SCHEMA, http
+from graphql_driver import EVENTS, SCHEMA, http
 
 from asgi_graphql import GraphQLApp
 

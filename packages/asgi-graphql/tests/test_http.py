@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SCHEMA, http
+from graphql_driver import SCHEMA, http
 
 from asgi_graphql import GraphQLApp
 

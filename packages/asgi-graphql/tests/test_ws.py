@@ -4,7 +4,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import EVENTS, SCHEMA, WS
+from graphql_driver import EVENTS, SCHEMA, WS
 
 from asgi_graphql import GraphQLApp
 from asgi_graphql._ws import GraphQLTransportWSSession

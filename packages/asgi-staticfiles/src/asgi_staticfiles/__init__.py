@@ -1,5 +1,5 @@
 """StaticFiles: serve a directory or package data safely."""
 
-from asgi_staticfiles._app import NotModifiedResponse, StaticFiles
+from asgi_staticfiles._staticfiles import NotModifiedResponse, StaticFiles
 
 __all__ = ["NotModifiedResponse", "StaticFiles"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import call
+from static_driver import call
 
 from asgi_protocol.exceptions import HTTPException
 from asgi_staticfiles import NotModifiedResponse, StaticFiles

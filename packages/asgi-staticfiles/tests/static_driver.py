@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from asgi_protocol.types import ASGIApp, Message
 
 
@@ -60,8 +58,3 @@ async def call(
     )
     result.body = b"".join(m.get("body", b"") for m in sent[1:])
     return result
-
-
-@pytest.fixture
-def client() -> Any:
-    return call
