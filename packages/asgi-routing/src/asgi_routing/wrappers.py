@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from asgi_protocol.concurrency import run_in_threadpool
 from asgi_protocol.exceptions import HTTPException
@@ -35,13 +34,19 @@ def request_response(
 ) -> ASGIApp:
     """Wrap `func(request) -> Response` (async, or sync run in the threadpool) as an ASGI app."""
     if is_async_callable(func):
-        call: Callable[[Request], Awaitable[Response]] = func  # type: ignore[assignment]
-    else:
-        call = functools.partial(run_in_threadpool, func)
+        async_func = cast(Callable[[Request], Awaitable[Response]], func)
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        response = await call(RoutedRequest(scope, receive, send))
-        await response(scope, receive, send)
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            response = await async_func(RoutedRequest(scope, receive, send))
+            await response(scope, receive, send)
+
+    else:
+        sync_func = cast(Callable[[Request], Response], func)
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            request = RoutedRequest(scope, receive, send)
+            response = await run_in_threadpool(sync_func, request)
+            await response(scope, receive, send)
 
     return app
 
