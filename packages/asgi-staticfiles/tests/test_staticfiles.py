@@ -365,3 +365,44 @@ async def test_prefix_sibling_directory_is_outside(tmp_path: Path) -> None:
     (tmp_path / "s" / "jump").symlink_to(tmp_path / "s-private")
     app = StaticFiles(directory=tmp_path / "s")
     assert (await call(app, "/jump/key")).status == 404
+
+
+# ---- filesystem errors -----------------------------------------------------------------------
+
+
+async def test_name_too_long_is_404(app: StaticFiles) -> None:
+    assert (await call(app, "/" + "a" * 300)).status == 404
+
+
+async def test_symlink_loop_is_404(root: Path) -> None:
+    (root / "loop_a").symlink_to(root / "loop_b")
+    (root / "loop_b").symlink_to(root / "loop_a")
+    for follow in (False, True):
+        app = StaticFiles(directory=root, follow_symlink=follow)
+        assert (await call(app, "/loop_a")).status == 404
+
+
+def _failing_stat(error: OSError) -> Any:
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        # Only the served file fails; pytest and everything else keep the real os.stat.
+        if str(path).endswith("hello.txt"):
+            raise error
+        return real_stat(path, *args, **kwargs)
+
+    return stat
+
+
+async def test_permission_denied_is_401(app: StaticFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "stat", _failing_stat(PermissionError(13, "denied")))
+    assert (await call(app, "/hello.txt")).status == 401
+    with pytest.raises(HTTPException) as info:
+        await call(app, "/hello.txt", extra={"app": object()})
+    assert info.value.status_code == 401
+
+
+async def test_other_os_errors_propagate(app: StaticFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "stat", _failing_stat(OSError(5, "EIO")))
+    with pytest.raises(OSError, match="EIO"):
+        await call(app, "/hello.txt")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http
 import importlib.util
 import os
@@ -25,6 +26,7 @@ from asgi_staticfiles._paths import (
 PathLike = str | os.PathLike[str]
 
 _METHODS = frozenset(("GET", "HEAD"))
+_MISSES = frozenset((errno.ENAMETOOLONG, errno.ELOOP))
 _ALLOW = {"Allow": "GET, HEAD"}
 
 
@@ -114,6 +116,13 @@ class StaticFiles:
             return self._error(scope, 405, _ALLOW)
         if has_encoded_attack(scope.get("raw_path")):
             return self._error(scope, 404)
+        try:
+            return await self._find(path, scope)
+        except PermissionError:
+            # The file is there but the server may not read it (Starlette answers 401 too).
+            return self._error(scope, 401)
+
+    async def _find(self, path: str, scope: Scope) -> Response:
         full_path, stat_result = await run_in_threadpool(self.lookup_path, path)
         if stat_result is not None:
             if stat.S_ISREG(stat_result.st_mode):
@@ -146,6 +155,11 @@ class StaticFiles:
                 return full_path, os.stat(full_path)
             except (FileNotFoundError, NotADirectoryError):
                 continue
+            except OSError as exc:
+                # A name too long or a symlink loop is a miss, not a server error.
+                if exc.errno in _MISSES:
+                    continue
+                raise
         return "", None
 
     def file_response(
