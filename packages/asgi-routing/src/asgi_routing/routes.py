@@ -312,6 +312,8 @@ class Mount(BaseRoute):
 
             app = Router(routes=routes)
         self._app = app
+        # A routing app enforces body limits in its own routes (the innermost setting wins).
+        self._limits_below = hasattr(app, "routes")
         self.app = wrap_middleware(app, middleware)
         self.path_regex, self.path_format, self.param_convertors = compile_path(
             self.path + "/{path:path}"
@@ -362,8 +364,7 @@ class Mount(BaseRoute):
         if self.max_body_size is not None:
             scope[SCOPE_KEY] = self.max_body_size
         limit = scope.get(SCOPE_KEY)
-        if limit is None or scope["type"] != "http" or hasattr(self._app, "routes"):
-            # Routes below enforce the limit themselves (the innermost setting wins).
+        if limit is None or self._limits_below or scope["type"] != "http":
             await self.app(scope, receive, send)
         else:
             await call_with_limit(self.app, limit, scope, receive, send)
