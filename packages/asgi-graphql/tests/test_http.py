@@ -93,3 +93,19 @@ async def test_unsupported_media_type(app: GraphQLApp) -> None:
     assert "Unsupported Media Type" in result.json()["errors"][0]["message"]
     no_type = await http(app, "POST", body=b"{ hello }")
     assert no_type.status == 415
+
+
+async def test_body_too_large() -> None:
+    app = GraphQLApp(SCHEMA, max_body_size=20)
+    result = await http(app, "POST", json_body={"query": "{ hello }", "variables": {"x": "y" * 20}})
+    assert result.status == 413
+    assert len(result.json()["errors"]) == 1
+    small = await http(app, "POST", body=b"{ hello }", content_type="application/graphql")
+    assert small.json() == {"data": {"hello": "Hello world"}}
+
+
+async def test_body_limit_default_and_disabled() -> None:
+    big = {"query": "query($x: String) { hello(name: $x) }", "variables": {"x": "y" * 1_100_000}}
+    assert (await http(GraphQLApp(SCHEMA), "POST", json_body=big)).status == 413
+    unlimited = GraphQLApp(SCHEMA, max_body_size=None)
+    assert (await http(unlimited, "POST", json_body=big)).status == 200

@@ -14,7 +14,7 @@ from asgi_graphql._http import read_params
 from asgi_graphql._ws import GraphQLTransportWSSession
 from asgi_protocol.exceptions import HTTPException
 from asgi_protocol.types import Receive, Scope, Send
-from asgi_requests import HTTPConnection, Request
+from asgi_requests import HTTPConnection, Request, limit_receive
 from asgi_responses import HTMLResponse, JSONResponse, Response
 from asgi_tasks import BackgroundTasks
 
@@ -44,7 +44,8 @@ class GraphQLApp:
 
     `run_sync_resolvers_in_thread` (default True) runs sync resolvers in the threadpool so they
     don't block the loop; async and default (attribute) resolvers stay on the loop.
-    `max_query_length` and `max_depth` bound what clients may ask (None disables).
+    `max_query_length`, `max_depth` and `max_body_size` (bytes of an HTTP body) bound what
+    clients may send (None disables).
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class GraphQLApp:
         *,
         max_query_length: int | None = 10_000,
         max_depth: int | None = 15,
+        max_body_size: int | None = 1_048_576,
         middleware: Sequence[Any] | None = None,
         run_sync_resolvers_in_thread: bool = True,
         connection_init_wait_timeout: float = 3.0,
@@ -65,6 +67,7 @@ class GraphQLApp:
         self.context_value = context_value
         self.root_value = root_value
         self.connection_init_wait_timeout = connection_init_wait_timeout
+        self.max_body_size = max_body_size
         self.executor = Executor(
             schema,
             max_query_length=max_query_length,
@@ -75,6 +78,9 @@ class GraphQLApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if self.max_body_size is not None:
+                # Reading more than this raises BodyTooLarge (413), answered as a request error.
+                receive = limit_receive(receive, self.max_body_size)
             response = await self.handle_http(Request(scope, receive))
             await response(scope, receive, send)
         elif scope["type"] == "websocket":
