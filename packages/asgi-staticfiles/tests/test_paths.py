@@ -29,13 +29,23 @@ def test_split_request_path(route_path: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "relative",
-    ["..", "a/../../b", "a/..", "x\x00.txt", "a\\..\\b", "C:", "c:/Windows", "Z:boot.ini"],
+    [
+        "..",
+        "a/../../b",
+        "a/..",
+        "x\x00.txt",
+        "a\\..\\b",
+        "C:",
+        "c:/Windows",
+        "Z:boot.ini",
+        "a/C:/x",
+    ],
 )
 def test_unsafe_paths(relative: str) -> None:
     assert is_unsafe(relative)
 
 
-@pytest.mark.parametrize("relative", ["", "a", "a/b.txt", "..a", "a..", "ab:c", "1:/x"])
+@pytest.mark.parametrize("relative", ["", "a", "a/b.txt", "..a", "a..", "ab:c", "1:/x", "a/bc:d"])
 def test_safe_paths(relative: str) -> None:
     assert not is_unsafe(relative)
 

@@ -2,7 +2,7 @@
 
 Rules (this module is the security boundary, keep every check here):
 - the request path is split on "/" and joined under the directory; "" and "." segments drop;
-- a ".." segment, a NUL byte, a backslash or a leading drive letter ("C:") is refused outright,
+- a ".." segment, a NUL byte, a backslash or a drive-letter segment ("C:") is refused outright,
   before the filesystem is touched;
 - the joined path is then resolved (os.path.realpath, or abspath when symlinks may be followed)
   and must still lie inside the resolved directory (os.path.commonpath), which also catches
@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 
-# A first segment such as "C:" or "c:foo" names a drive on Windows (ntpath treats it as absolute).
-_DRIVE = re.compile(r"^[A-Za-z]:")
+# A segment such as "C:" or "c:foo" names a drive on Windows (ntpath treats it as absolute).
+_DRIVE = re.compile(r"(?:^|/)[A-Za-z]:")
 
 # Percent-escapes a server decodes into a separator, a NUL or ".." before we see scope["path"];
 # finding one in raw_path means the client tried to smuggle it past the router.
@@ -29,7 +29,7 @@ def split_request_path(route_path: str) -> str:
 
 def is_unsafe(relative: str) -> bool:
     """True when `relative` holds anything that could escape a directory on some platform."""
-    if "\x00" in relative or "\\" in relative or _DRIVE.match(relative):
+    if "\x00" in relative or "\\" in relative or _DRIVE.search(relative):
         return True
     return ".." in relative.split("/")
 
