@@ -16,6 +16,10 @@ from ._portal import Portal
 from ._scope import ASGI_VERSION
 
 
+def _foreign(message: Message) -> bool:
+    return not str(message.get("type", "")).startswith("lifespan.")
+
+
 class LifespanRunner:
     """One lifespan conversation; `state` is the dict the app fills (scope["state"])."""
 
@@ -62,8 +66,9 @@ class LifespanRunner:
         """Send `lifespan.startup`; raise `LifespanError` if the app reports failure."""
         self.portal.call(self._start())
         reply = self.portal.call(self._step({"type": "lifespan.startup"}))
-        if reply is None or isinstance(reply, BaseException):
-            # The app does not speak lifespan (it raised or returned at once): carry on without.
+        if reply is None or isinstance(reply, BaseException) or _foreign(reply):
+            # The app does not speak lifespan (it raised, returned at once, or answered as if
+            # this were an HTTP request): carry on without, as servers do.
             self.supported = False
             return
         self._expect(reply, "lifespan.startup")

@@ -157,12 +157,6 @@ class _OriginalResponse:
     def __init__(self, msg: EmailMessage) -> None:
         self.msg = msg
 
-    def isclosed(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        return None
-
 
 class _RawBody(io.BytesIO):
     """`response.raw`: the decoded body, plus the header message cookie extraction needs."""

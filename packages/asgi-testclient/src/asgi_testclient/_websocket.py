@@ -85,16 +85,13 @@ class WebSocketTestSession:
         assert self._to_app is not None
         await self._to_app.put(message)
 
-    async def _wait_app(self) -> None:
-        assert self._task is not None
-        await self._task
-
     def _next(self) -> Message | _Ended:
         if self._ended is not None:
             return self._ended
         item = self._from_app.get()
         if isinstance(item, _Ended):
-            self._ended = item
+            # Later reads see a plain end: the app's error is raised to the test only once.
+            self._ended = _Ended()
         return item
 
     # -- handshake --------------------------------------------------------------------------

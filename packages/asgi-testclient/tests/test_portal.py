@@ -1,0 +1,69 @@
+"""The portal: one loop thread, started lazily, joined on stop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from asgi_testclient._portal import Portal
+
+
+async def which_thread() -> str:
+    await asyncio.sleep(0)
+    return threading.current_thread().name
+
+
+async def fail() -> None:
+    raise ArithmeticError("inside the loop")
+
+
+def test_lazy_start_shared_loop_and_stop() -> None:
+    portal = Portal()
+    assert not portal.running
+    portal.stop()  # stopping before any start is harmless
+    assert portal.call(which_thread()) == "asgi-testclient-portal"
+    assert portal.running
+    assert portal.submit(which_thread()).result() == "asgi-testclient-portal"
+    portal.stop()
+    assert not portal.running
+    assert "asgi-testclient-portal" not in {t.name for t in threading.enumerate()}
+    portal.stop()
+
+
+def test_exceptions_cross_to_the_caller() -> None:
+    portal = Portal()
+    try:
+        with pytest.raises(ArithmeticError, match="inside the loop"):
+            portal.call(fail())
+    finally:
+        portal.stop()
+
+
+def test_pending_tasks_are_cancelled_on_stop() -> None:
+    portal = Portal()
+    cancelled = threading.Event()
+
+    async def forever() -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    async def spawn() -> None:
+        asyncio.get_running_loop().create_task(forever())
+        await asyncio.sleep(0)
+
+    portal.call(spawn())
+    portal.stop()
+    assert cancelled.is_set()
+
+
+def test_restarts_after_stop() -> None:
+    portal = Portal()
+    portal.call(which_thread())
+    portal.stop()
+    assert portal.call(which_thread()) == "asgi-testclient-portal"
+    portal.stop()
