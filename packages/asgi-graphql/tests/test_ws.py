@@ -306,3 +306,18 @@ async def test_nothing_is_sent_after_close(app: GraphQLApp) -> None:
     await session.close(4500, "again")
     await session.send_json({"type": "pong"})
     assert sent == [{"type": "websocket.close", "code": 4400, "reason": "bye"}]
+
+
+def test_through_test_client() -> None:
+    from asgi_testclient import TestClient
+
+    client = TestClient(GraphQLApp(SCHEMA))
+    assert client.post("/", json={"query": "{ hello }"}).json() == {
+        "data": {"hello": "Hello world"}
+    }
+    with client.websocket_connect("/", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json(subscribe("1", "subscription { count(upto: 1) }"))
+        assert ws.receive_json() == {"type": "next", "id": "1", "payload": {"data": {"count": 0}}}
+        assert ws.receive_json() == {"type": "complete", "id": "1"}

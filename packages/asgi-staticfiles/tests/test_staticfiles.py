@@ -406,3 +406,17 @@ async def test_other_os_errors_propagate(app: StaticFiles, monkeypatch: pytest.M
     monkeypatch.setattr(os, "stat", _failing_stat(OSError(5, "EIO")))
     with pytest.raises(OSError, match="EIO"):
         await call(app, "/hello.txt")
+
+
+# ---- through the test client -------------------------------------------------------------------
+
+
+def test_through_test_client(root: Path) -> None:
+    from asgi_testclient import TestClient
+
+    client = TestClient(StaticFiles(directory=root, html=True))
+    assert client.get("/hello.txt").text == "hello"
+    assert client.get("/sub").text == "<p>sub index</p>"  # redirect to /sub/ followed
+    assert client.get("/%2e%2e/secret.txt").status_code == 404
+    assert client.get("/sub%2f..%2f..%2fsecret.txt").status_code == 404
+    assert client.post("/hello.txt").status_code == 405
