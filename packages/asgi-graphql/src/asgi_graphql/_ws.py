@@ -110,6 +110,7 @@ class GraphQLTransportWSSession:
         except _Close as close:
             await self.close(close.code, close.reason)
         finally:
+            self._closed = True  # the client is gone or was closed: nothing more is sent
             for task in self.operations.values():
                 task.cancel()
             if self.operations:
