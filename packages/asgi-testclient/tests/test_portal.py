@@ -19,12 +19,16 @@ async def fail() -> None:
     raise ArithmeticError("inside the loop")
 
 
+def running(portal: Portal) -> bool:
+    return portal.running
+
+
 def test_lazy_start_shared_loop_and_stop() -> None:
     portal = Portal()
-    assert not portal.running
+    assert not running(portal)
     portal.stop()  # stopping before any start is harmless
     assert portal.call(which_thread()) == "asgi-testclient-portal"
-    assert portal.running
+    assert running(portal)
     assert portal.submit(which_thread()).result() == "asgi-testclient-portal"
     portal.stop()
     assert not portal.running

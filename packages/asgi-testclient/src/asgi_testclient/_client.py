@@ -135,6 +135,21 @@ class TestClient(requests.Session):
     def head(self, url: str | bytes, **kwargs: Any) -> requests.Response:
         return self.request("HEAD", url, **kwargs)
 
+    # Re-declared so that type checkers accept the extra `content=` / `follow_redirects=`.
+    def post(
+        self, url: str | bytes, data: Any = None, json: Any = None, **kwargs: Any
+    ) -> requests.Response:
+        return self.request("POST", url, data=data, json=json, **kwargs)
+
+    def put(self, url: str | bytes, data: Any = None, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", url, data=data, **kwargs)
+
+    def patch(self, url: str | bytes, data: Any = None, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", url, data=data, **kwargs)
+
+    def delete(self, url: str | bytes, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", url, **kwargs)
+
     def websocket_connect(
         self,
         url: str,
