@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 
 import pytest
@@ -44,6 +45,18 @@ def test_no_thread_outlives_the_client() -> None:
     client.get("/")
     assert len(portal_threads()) == before + 1  # one loop for the whole session
     client.close()
+    assert len(portal_threads()) == before
+
+
+def test_an_unclosed_client_stops_its_thread_when_collected() -> None:
+    before = len(portal_threads())
+    client = TestClient(echo_app)
+    client.get("/")
+    assert len(portal_threads()) == before + 1
+    del client
+    gc.collect()
+    for thread in portal_threads()[before:]:
+        thread.join(timeout=5)
     assert len(portal_threads()) == before
 
 

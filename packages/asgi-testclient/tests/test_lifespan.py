@@ -140,3 +140,15 @@ def test_wrong_lifespan_reply_is_a_protocol_error() -> None:
         TestClient(wrong_reply),
     ):
         pass
+
+
+def test_each_with_block_starts_a_fresh_state() -> None:
+    app = Recorder()
+    client = TestClient(app)
+    with client:
+        client.app_state["leftover"] = True
+        assert client.get("/").text == "1"
+    with client:
+        assert "leftover" not in client.app_state
+        assert client.get("/").text == "1"
+    assert app.events == ["lifespan.startup", "lifespan.shutdown"] * 2

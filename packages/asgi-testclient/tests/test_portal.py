@@ -65,6 +65,23 @@ def test_pending_tasks_are_cancelled_on_stop() -> None:
     assert cancelled.is_set()
 
 
+def test_stop_from_the_loop_thread_does_not_join_itself() -> None:
+    portal = Portal()
+
+    async def stop_inside() -> str:
+        portal.stop()
+        return "stopped"
+
+    thread = portal.submit(which_thread())
+    assert thread.result() == "asgi-testclient-portal"
+    assert portal.call(stop_inside()) == "stopped"
+    assert not running(portal)
+    for t in threading.enumerate():
+        if t.name == "asgi-testclient-portal":
+            t.join(timeout=5)
+            assert not t.is_alive()
+
+
 def test_restarts_after_stop() -> None:
     portal = Portal()
     portal.call(which_thread())

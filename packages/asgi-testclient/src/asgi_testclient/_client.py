@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -44,6 +45,8 @@ class TestClient(requests.Session):
         self.follow_redirects = follow_redirects
         self.trust_env = False  # no proxies or .netrc credentials from the environment
         self.portal = Portal()
+        # A client nobody closes still stops its loop thread once it is garbage collected.
+        weakref.finalize(self, self.portal.stop)
         self.adapter = ASGIAdapter(
             app,
             self.portal,
@@ -176,6 +179,7 @@ class TestClient(requests.Session):
         return open_websocket(self.adapter, prepared)
 
     def __enter__(self) -> Self:
+        self.adapter.state.clear()  # each `with` block starts from a fresh lifespan state
         self._lifespan = LifespanRunner(self.app, self.portal, self.adapter.state)
         try:
             self._lifespan.startup()

@@ -71,4 +71,5 @@ class Portal:
         if loop is None or thread is None:
             return
         loop.call_soon_threadsafe(loop.stop)
-        thread.join()
+        if thread is not threading.current_thread():  # a GC finaliser may run on the loop thread
+            thread.join()
