@@ -1,0 +1,183 @@
+"""URL and URLPath: parsing, building from a scope, and query-parameter edits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import SplitResult, urlencode, urlsplit
+
+from asgi_protocol._multidict import QueryParams
+from asgi_protocol.types import Scope
+
+# A Host header is trusted only when it is a plain host[:port]: a name, IPv4 or [IPv6] literal.
+# Anything else (`evil.com/x?`, `a@b`, spaces) could move the path or the hostname of a URL
+# built by joining strings, so such a header is ignored in favour of the server address.
+_VALID_HOST = re.compile(r"^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def _host_from_scope(scope: Scope) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == b"host":
+            host = value.decode("latin-1")
+            return host if _VALID_HOST.match(host) else None
+    return None
+
+
+class URL:
+    """An absolute or relative URL; compares equal to its string form."""
+
+    __slots__ = ("_components", "_url")
+
+    def __init__(self, url: str = "", scope: Scope | None = None, **components: Any) -> None:
+        self._components: SplitResult | None = None
+        if scope is not None:
+            if url or components:
+                raise ValueError('Pass either "url" or "scope", not both.')
+            # Built from the scope's structured parts, never parsed back from a joined string,
+            # so a "?" or "#" in the path or junk in the Host header can't move any component.
+            self._components = self._from_scope(scope)
+            url = self._components.geturl()
+        elif components:
+            if url:
+                raise ValueError('Pass either "url" or "**components", not both.')
+            url = URL("").replace(**components).components.geturl()
+        self._url = url
+
+    @staticmethod
+    def _from_scope(scope: Scope) -> SplitResult:
+        scheme = scope.get("scheme", "http")
+        path = scope.get("root_path", "") + scope["path"]
+        if not path.startswith("/"):
+            path = "/" + path
+        query = scope.get("query_string", b"").decode("latin-1")
+        host = _host_from_scope(scope)
+        server = scope.get("server")
+        if host is None and server is not None:
+            name, port = server
+            if ":" in name:  # an IPv6 literal
+                name = f"[{name}]"
+            host = name if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{name}:{port}"
+        return SplitResult(scheme if host else "", host or "", path, query, "")
+
+    @property
+    def components(self) -> SplitResult:
+        if self._components is None:
+            self._components = urlsplit(self._url)
+        return self._components
+
+    @property
+    def scheme(self) -> str:
+        return self.components.scheme
+
+    @property
+    def netloc(self) -> str:
+        return self.components.netloc
+
+    @property
+    def path(self) -> str:
+        return self.components.path
+
+    @property
+    def query(self) -> str:
+        return self.components.query
+
+    @property
+    def fragment(self) -> str:
+        return self.components.fragment
+
+    @property
+    def username(self) -> str | None:
+        return self.components.username
+
+    @property
+    def password(self) -> str | None:
+        return self.components.password
+
+    @property
+    def hostname(self) -> str | None:
+        return self.components.hostname
+
+    @property
+    def port(self) -> int | None:
+        return self.components.port
+
+    @property
+    def is_secure(self) -> bool:
+        return self.scheme in ("https", "wss")
+
+    def replace(self, **kwargs: Any) -> URL:
+        """A copy with components replaced; `hostname`, `port`, `username`, `password` too."""
+        if {"username", "password", "hostname", "port"} & kwargs.keys():
+            hostname = kwargs.pop("hostname", None)
+            port = kwargs.pop("port", self.port)
+            username = kwargs.pop("username", self.username)
+            password = kwargs.pop("password", self.password)
+            if hostname is None:
+                netloc = self.netloc
+                _, _, hostname = netloc.rpartition("@")
+                if hostname[-1] != "]":
+                    hostname = hostname.rsplit(":", 1)[0]
+            netloc = hostname
+            if port is not None:
+                netloc += f":{port}"
+            if username is not None:
+                userpass = username + (f":{password}" if password is not None else "")
+                netloc = f"{userpass}@{netloc}"
+            kwargs["netloc"] = netloc
+        return URL(self.components._replace(**kwargs).geturl())
+
+    def include_query_params(self, **kwargs: Any) -> URL:
+        params = dict(QueryParams(self.query))
+        params.update({str(k): str(v) for k, v in kwargs.items()})
+        return self.replace(query=urlencode(list(params.items())))
+
+    def replace_query_params(self, **kwargs: Any) -> URL:
+        return self.replace(query=urlencode([(str(k), str(v)) for k, v in kwargs.items()]))
+
+    def remove_query_params(self, keys: str | list[str] | tuple[str, ...]) -> URL:
+        drop = {keys} if isinstance(keys, str) else set(keys)
+        kept = [(k, v) for k, v in QueryParams(self.query).multi_items() if k not in drop]
+        return self.replace(query=urlencode(kept))
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self._url)
+
+    def __str__(self) -> str:
+        return self._url
+
+    def __repr__(self) -> str:
+        url = str(self)
+        if self.password:
+            url = str(self.replace(password="********"))  # noqa: S106 - a mask, not a password
+        return f"{type(self).__name__}({url!r})"
+
+
+class URLPath(str):
+    """A path produced by url_path_for; knows whether it is http or websocket and its host."""
+
+    protocol: str
+    host: str
+
+    def __new__(cls, path: str, protocol: str = "", host: str = "") -> URLPath:
+        if protocol not in ("http", "websocket", ""):
+            raise ValueError(f"protocol must be 'http', 'websocket' or '', not {protocol!r}")
+        return str.__new__(cls, path)
+
+    def __init__(self, path: str, protocol: str = "", host: str = "") -> None:
+        self.protocol = protocol
+        self.host = host
+
+    def make_absolute_url(self, base_url: str | URL) -> URL:
+        base = base_url if isinstance(base_url, URL) else URL(base_url)
+        if self.protocol:
+            secure = base.scheme in ("https", "wss")
+            scheme = {"http": ("http", "https"), "websocket": ("ws", "wss")}[self.protocol][secure]
+        else:
+            scheme = base.scheme
+        netloc = self.host or base.netloc
+        path = base.path.rstrip("/") + str(self)
+        return URL(scheme=scheme, netloc=netloc, path=path)

@@ -1,0 +1,24 @@
+"""The datastructures every package shares; each lives in a small private module."""
+
+from asgi_protocol._headers import Headers, MutableHeaders, encode_header_value
+from asgi_protocol._misc import Address, CommaSeparatedStrings, Secret, State
+from asgi_protocol._multidict import ImmutableMultiDict, MultiDict, QueryParams
+from asgi_protocol._upload import FormData, UploadFile
+from asgi_protocol._url import URL, URLPath
+
+__all__ = [
+    "URL",
+    "Address",
+    "CommaSeparatedStrings",
+    "FormData",
+    "Headers",
+    "ImmutableMultiDict",
+    "MultiDict",
+    "MutableHeaders",
+    "QueryParams",
+    "Secret",
+    "State",
+    "URLPath",
+    "UploadFile",
+    "encode_header_value",
+]
