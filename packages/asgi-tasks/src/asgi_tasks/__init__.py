@@ -1,3 +1,5 @@
 """Background tasks that run after the response is sent."""
 
-__all__: list[str] = []
+from asgi_tasks._tasks import BackgroundTask, BackgroundTasks, is_async_callable
+
+__all__ = ["BackgroundTask", "BackgroundTasks", "is_async_callable"]
