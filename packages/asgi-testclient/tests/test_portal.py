@@ -82,6 +82,19 @@ def test_stop_from_the_loop_thread_does_not_join_itself() -> None:
             assert not t.is_alive()
 
 
+def test_calling_from_the_loop_thread_is_refused() -> None:
+    portal = Portal()
+
+    async def reenter() -> str:
+        return portal.call(which_thread())
+
+    try:
+        with pytest.raises(RuntimeError, match="from inside the app"):
+            portal.call(reenter())
+    finally:
+        portal.stop()
+
+
 def test_restarts_after_stop() -> None:
     portal = Portal()
     portal.call(which_thread())

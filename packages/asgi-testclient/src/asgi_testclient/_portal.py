@@ -61,6 +61,10 @@ class Portal:
 
     def call(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run `coro` on the loop thread and wait for its result (or exception)."""
+        if self._thread is threading.current_thread():
+            coro.close()
+            # Blocking here would wait on ourselves forever: say so instead of hanging.
+            raise RuntimeError("the test client was called from inside the app it drives")
         return self.submit(coro).result()
 
     def stop(self) -> None:
