@@ -9,6 +9,7 @@ from testclient_apps import read_body, send_response
 
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_testclient import ASGIProtocolError, LifespanError, TestClient
+from asgi_testclient._lifespan import LifespanRunner
 
 
 class Recorder:
@@ -83,9 +84,26 @@ async def failing_startup(scope: Scope, receive: Receive, send: Send) -> None:
 
 def test_startup_failure_is_raised_with_its_message() -> None:
     client = TestClient(failing_startup)
-    with pytest.raises(LifespanError, match="startup failed: no database"), client:
+    with pytest.raises(LifespanError, match="startup failed: no database") as info, client:
         pass
     assert not client.portal.running
+    assert isinstance(info.value.__cause__, ConnectionError)
+
+
+async def failing_startup_then_hanging(scope: Scope, receive: Receive, send: Send) -> None:
+    await receive()
+    await send({"type": "lifespan.startup.failed"})
+    await receive()  # never comes: the test client does not wait for it long
+
+
+def test_startup_failure_without_a_following_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(LifespanRunner, "failure_grace", 0.01)
+    with (
+        pytest.raises(LifespanError, match=r"startup failed: $") as info,
+        TestClient(failing_startup_then_hanging),
+    ):
+        pass
+    assert info.value.__cause__ is None
 
 
 async def failing_shutdown(scope: Scope, receive: Receive, send: Send) -> None:
@@ -97,9 +115,10 @@ async def failing_shutdown(scope: Scope, receive: Receive, send: Send) -> None:
 
 def test_shutdown_failure_is_raised_with_its_message() -> None:
     client = TestClient(failing_shutdown)
-    with pytest.raises(LifespanError, match="shutdown failed: could not flush"), client:
+    with pytest.raises(LifespanError, match="shutdown failed: could not flush") as info, client:
         pass
     assert not client.portal.running
+    assert info.value.__cause__ is None  # the app returned after reporting
 
 
 async def crashing_shutdown(scope: Scope, receive: Receive, send: Send) -> None:

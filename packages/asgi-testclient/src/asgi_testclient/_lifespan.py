@@ -23,6 +23,9 @@ def _foreign(message: Message) -> bool:
 class LifespanRunner:
     """One lifespan conversation; `state` is the dict the app fills (scope["state"])."""
 
+    # How long to wait, after `*.failed`, for the exception the app may raise next.
+    failure_grace = 1.0
+
     def __init__(self, app: ASGIApp, portal: Portal, state: dict[str, Any]) -> None:
         self.app = app
         self.portal = portal
@@ -85,6 +88,14 @@ class LifespanRunner:
         self._expect(reply, "lifespan.shutdown")
         self.portal.call(self._wait())
 
+    async def _app_error(self) -> BaseException | None:
+        assert self._outbox is not None
+        try:
+            outcome = await asyncio.wait_for(self._outbox.get(), self.failure_grace)
+        except TimeoutError:
+            return None
+        return outcome if isinstance(outcome, BaseException) else None
+
     async def _wait(self) -> None:
         assert self._task is not None
         await self._task
@@ -94,5 +105,7 @@ class LifespanRunner:
         if kind == f"{phase}.complete":
             return
         if kind == f"{phase}.failed":
-            raise LifespanError(f"{phase} failed: {reply.get('message', '')}")
+            error = LifespanError(f"{phase} failed: {reply.get('message', '')}")
+            # Frameworks usually raise the original error right after `.failed`: chain it.
+            raise error from self.portal.call(self._app_error())
         raise ASGIProtocolError(f"the app sent {kind!r} during {phase}")
