@@ -14,7 +14,7 @@ from testclient_apps import echo_app, read_body, send_response
 
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_testclient import ASGIProtocolError, NoResponseError, TestClient
-from asgi_testclient._transport import request_chunks
+from asgi_testclient._transport import RawBody, request_chunks
 
 
 def echo(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
@@ -269,7 +269,10 @@ def test_trailers_are_accepted() -> None:
         await send({"type": "http.response.trailers", "headers": [(b"x-two", b"2")]})
 
     with TestClient(app) as client:
-        assert client.get("/").text == "data"
+        response = client.get("/")
+    assert response.text == "data"
+    assert isinstance(response.raw, RawBody)
+    assert response.raw.trailers == {"X-Sum": "1", "x-two": "2"}
 
 
 def test_pathsend_reads_the_file(tmp_path: Path) -> None:

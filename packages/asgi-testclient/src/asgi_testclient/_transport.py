@@ -158,11 +158,13 @@ class _OriginalResponse:
         self.msg = msg
 
 
-class _RawBody(io.BytesIO):
-    """`response.raw`: the decoded body, plus the header message cookie extraction needs."""
+class RawBody(io.BytesIO):
+    """`response.raw`: the decoded body, the response trailers (`http.response.trailers`),
+    and the header message that requests' cookie extraction reads."""
 
-    def __init__(self, body: bytes, msg: EmailMessage) -> None:
+    def __init__(self, body: bytes, msg: EmailMessage, trailers: CaseInsensitiveDict[str]) -> None:
         super().__init__(body)
+        self.trailers = trailers
         self._original_response = _OriginalResponse(msg)
 
 
@@ -240,7 +242,10 @@ class ASGIAdapter(BaseAdapter):
         response = requests.Response()
         response.status_code = status
         response.headers = headers
-        response.raw = _RawBody(body, msg)
+        trailers: CaseInsensitiveDict[str] = CaseInsensitiveDict(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in exchange.trailers
+        )
+        response.raw = RawBody(body, msg, trailers)
         response.reason = reason_phrase(status)
         response.url = request.url or ""
         response.encoding = get_encoding_from_headers(headers)
