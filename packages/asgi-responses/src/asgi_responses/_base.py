@@ -1,0 +1,134 @@
+"""Response: status, headers and a body, sent as an ASGI app.
+
+Hot path: the common case (bytes body, a media type, no extra headers) builds its raw header
+list directly from precomputed byte strings; MutableHeaders is only created when someone asks
+for `.headers`. (bench/inprocess.py, plaintext and json.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from asgi_protocol.datastructures import MutableHeaders, encode_header_value
+from asgi_protocol.types import Receive, Scope, Send
+from asgi_responses._cookies import SameSite, cookie_header_value
+from asgi_tasks import BackgroundTask
+
+_NO_BODY_STATUS = frozenset({204, 304})
+_CONTENT_TYPE_CACHE: dict[tuple[str, str], bytes] = {}
+
+
+def content_type_bytes(media_type: str, charset: str) -> bytes:
+    """`text/plain; charset=utf-8` for text types, the media type alone otherwise (cached)."""
+    key = (media_type, charset)
+    cached = _CONTENT_TYPE_CACHE.get(key)
+    if cached is None:
+        value = media_type
+        if media_type.startswith("text/") and "charset=" not in media_type.lower():
+            value = f"{media_type}; charset={charset}"
+        cached = _CONTENT_TYPE_CACHE[key] = encode_header_value(value)
+    return cached
+
+
+class Response:
+    media_type: str | None = None
+    charset = "utf-8"
+
+    def __init__(
+        self,
+        content: Any = None,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+        background: BackgroundTask | None = None,
+    ) -> None:
+        self.status_code = status_code
+        if media_type is not None:
+            self.media_type = media_type
+        self.background = background
+        self.body = self.render(content)
+        self.init_headers(headers)
+
+    def render(self, content: Any) -> bytes:
+        if content is None:
+            return b""
+        if isinstance(content, bytes | memoryview):
+            return bytes(content)
+        return content.encode(self.charset)  # type: ignore[no-any-return]
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        raw: list[tuple[bytes, bytes]] = []
+        has_length = has_type = False
+        if headers:
+            for key, value in headers.items():
+                name = encode_header_value(key, what="name").lower()
+                raw.append((name, encode_header_value(value)))
+                has_length = has_length or name == b"content-length"
+                has_type = has_type or name == b"content-type"
+        body = getattr(self, "body", None)
+        status = self.status_code
+        if body is not None and not has_length and not (status < 200 or status in _NO_BODY_STATUS):
+            raw.append((b"content-length", str(len(body)).encode()))
+        if self.media_type is not None and not has_type:
+            raw.append((b"content-type", content_type_bytes(self.media_type, self.charset)))
+        self.raw_headers = raw
+
+    @property
+    def headers(self) -> MutableHeaders:
+        headers = getattr(self, "_headers", None)
+        if headers is None:
+            headers = self._headers = MutableHeaders(raw=self.raw_headers)
+        return headers
+
+    def set_cookie(
+        self,
+        key: str,
+        value: str = "",
+        max_age: int | None = None,
+        expires: datetime | str | int | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: SameSite | None = "lax",
+        partitioned: bool = False,
+    ) -> None:
+        value_ = cookie_header_value(
+            key, value, max_age, expires, path, domain, secure, httponly, samesite, partitioned
+        )
+        self.raw_headers.append((b"set-cookie", encode_header_value(value_)))
+
+    def delete_cookie(
+        self,
+        key: str,
+        path: str = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: SameSite | None = "lax",
+    ) -> None:
+        self.set_cookie(
+            key,
+            max_age=0,
+            expires=0,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        prefix = "websocket." if scope["type"] == "websocket" else ""
+        await send(
+            {
+                "type": prefix + "http.response.start",
+                "status": self.status_code,
+                "headers": self.raw_headers,
+            }
+        )
+        await send({"type": prefix + "http.response.body", "body": self.body})
+        if self.background is not None:
+            await self.background()

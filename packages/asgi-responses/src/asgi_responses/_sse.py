@@ -1,0 +1,99 @@
+"""Server-sent events: text/event-stream with keep-alive pings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from asgi_protocol.concurrency import iterate_in_threadpool
+from asgi_responses._streaming import StreamingResponse
+from asgi_tasks import BackgroundTask
+
+PING = b": ping\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One event. `data` may span lines; `event` and `id` may not (they would forge fields)."""
+
+    data: Any = None
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("event", "id"):
+            value = getattr(self, name)
+            if value is not None and ("\r" in value or "\n" in value):
+                raise ValueError(f"ServerSentEvent {name} must not contain CR or LF")
+        if self.id is not None and "\x00" in self.id:
+            raise ValueError("ServerSentEvent id must not contain NUL")
+
+    def encode(self) -> bytes:
+        lines: list[str] = []
+        if self.comment is not None:
+            lines.extend(f": {line}" for line in self.comment.splitlines() or [""])
+        if self.event is not None:
+            lines.append(f"event: {self.event}")
+        if self.id is not None:
+            lines.append(f"id: {self.id}")
+        if self.retry is not None:
+            lines.append(f"retry: {int(self.retry)}")
+        if self.data is not None:
+            data = self.data if isinstance(self.data, str) else json.dumps(self.data)
+            lines.extend(f"data: {line}" for line in data.splitlines() or [""])
+        return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def _as_event(item: ServerSentEvent | Mapping[str, Any] | str | bytes) -> bytes:
+    if isinstance(item, ServerSentEvent):
+        return item.encode()
+    if isinstance(item, Mapping):
+        return ServerSentEvent(**item).encode()
+    if isinstance(item, bytes):
+        return item
+    return ServerSentEvent(data=item).encode()
+
+
+class EventSourceResponse(StreamingResponse):
+    """Streams events, with a `: ping` comment whenever `ping` seconds pass without one."""
+
+    media_type = "text/event-stream"
+
+    def __init__(
+        self,
+        content: AsyncIterable[Any] | Iterable[Any],
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        background: BackgroundTask | None = None,
+        ping: float | None = 15.0,
+    ) -> None:
+        source = content if isinstance(content, AsyncIterable) else iterate_in_threadpool(content)
+        merged = {"cache-control": "no-cache", "x-accel-buffering": "no", **(headers or {})}
+        super().__init__(self._events(source, ping), status_code, merged, None, background)
+
+    @staticmethod
+    async def _events(source: AsyncIterable[Any], ping: float | None) -> AsyncIterator[bytes]:
+        iterator = aiter(source)
+        pending: asyncio.Future[Any] | None = None
+        try:
+            while True:
+                if pending is None:
+                    pending = asyncio.ensure_future(anext(iterator))
+                done, _ = await asyncio.wait({pending}, timeout=ping)
+                if not done:
+                    yield PING
+                    continue
+                future, pending = pending, None
+                try:
+                    item = future.result()
+                except StopAsyncIteration:
+                    return
+                yield _as_event(item)
+        finally:
+            if pending is not None:
+                pending.cancel()
