@@ -1,3 +1,31 @@
 """HTTPConnection and Request: body, stream, JSON and form parsing with limits."""
 
-__all__: list[str] = []
+from asgi_requests._connection import HTTPConnection
+from asgi_requests._cookies import parse_cookie_header
+from asgi_requests._forms import parse_options_header
+from asgi_requests._limits import limit_receive
+from asgi_requests._multipart import MultiPartParser
+from asgi_requests._request import Request, empty_receive, empty_send
+from asgi_requests.exceptions import (
+    BodyAlreadyConsumed,
+    BodyTooLarge,
+    ClientDisconnect,
+    FormError,
+    MultipartNotInstalled,
+)
+
+__all__ = [
+    "BodyAlreadyConsumed",
+    "BodyTooLarge",
+    "ClientDisconnect",
+    "FormError",
+    "HTTPConnection",
+    "MultiPartParser",
+    "MultipartNotInstalled",
+    "Request",
+    "empty_receive",
+    "empty_send",
+    "limit_receive",
+    "parse_cookie_header",
+    "parse_options_header",
+]

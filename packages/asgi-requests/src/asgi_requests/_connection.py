@@ -1,0 +1,141 @@
+"""HTTPConnection: what HTTP requests and WebSockets share, all computed lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic
+
+from asgi_protocol.datastructures import URL, Address, Headers, QueryParams, State
+from asgi_protocol.types import Receive, Scope
+from asgi_requests._cookies import parse_cookie_header
+
+if TYPE_CHECKING:
+    # PEP 696 default: a bare `Request` has `State` state; `Request[MyState]` is typed.
+    # Only the type checker needs the default, so typing_extensions is never imported at run time.
+    from typing_extensions import TypeVar
+
+    from asgi_protocol.datastructures import URLPath
+
+    StateT = TypeVar("StateT", bound=State | Mapping[str, Any], default=State)
+else:
+    from typing import TypeVar
+
+    StateT = TypeVar("StateT")
+
+
+class HTTPConnection(Mapping[str, Any], Generic[StateT]):
+    """A read-only view of the connection's scope with parsed, cached properties."""
+
+    def __init__(self, scope: Scope, receive: Receive | None = None) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            raise ValueError(
+                f"HTTPConnection needs an http or websocket scope, not {scope['type']!r}"
+            )
+        self.scope = scope
+        self._receive_channel = receive
+        self._url: URL | None = None
+        self._base_url: URL | None = None
+        self._headers: Headers | None = None
+        self._query_params: QueryParams | None = None
+        self._cookies: dict[str, str] | None = None
+        self._state: Any = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.scope[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.scope)
+
+    def __len__(self) -> int:
+        return len(self.scope)
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    @property
+    def app(self) -> Any:
+        return self.scope["app"]
+
+    @property
+    def url(self) -> URL:
+        if self._url is None:
+            self._url = URL(scope=self.scope)
+        return self._url
+
+    @property
+    def base_url(self) -> URL:
+        if self._base_url is None:
+            base_scope = dict(self.scope)
+            # The app's root, without the request path or query: where url_for starts from.
+            app_root_path = base_scope.get("app_root_path", base_scope.get("root_path", ""))
+            base_scope["path"] = "/"
+            base_scope["query_string"] = b""
+            base_scope["root_path"] = app_root_path.rstrip("/")
+            self._base_url = URL(scope=base_scope)
+        return self._base_url
+
+    @property
+    def headers(self) -> Headers:
+        if self._headers is None:
+            self._headers = Headers(raw=list(self.scope.get("headers", ())))
+        return self._headers
+
+    @property
+    def query_params(self) -> QueryParams:
+        if self._query_params is None:
+            self._query_params = QueryParams(self.scope.get("query_string", b""))
+        return self._query_params
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        return self.scope.get("path_params", {})  # type: ignore[no-any-return]
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        if self._cookies is None:
+            self._cookies = {}
+            for header in self.headers.getlist("cookie"):
+                for key, value in parse_cookie_header(header).items():
+                    self._cookies.setdefault(key, value)
+        return self._cookies
+
+    @property
+    def client(self) -> Address | None:
+        client = self.scope.get("client")
+        return None if client is None else Address(*client)
+
+    @property
+    def session(self) -> dict[str, Any]:
+        if "session" not in self.scope:
+            raise AssertionError("SessionMiddleware must be installed to access request.session")
+        return self.scope["session"]  # type: ignore[no-any-return]
+
+    @property
+    def auth(self) -> Any:
+        if "auth" not in self.scope:
+            raise AssertionError(
+                "AuthenticationMiddleware must be installed to access request.auth"
+            )
+        return self.scope["auth"]
+
+    @property
+    def user(self) -> Any:
+        if "user" not in self.scope:
+            raise AssertionError(
+                "AuthenticationMiddleware must be installed to access request.user"
+            )
+        return self.scope["user"]
+
+    @property
+    def state(self) -> StateT:
+        if self._state is None:
+            # Shared with the scope: lifespan state copied in by the server is visible here.
+            self._state = State(self.scope.setdefault("state", {}))
+        return self._state  # type: ignore[no-any-return]
+
+    def url_for(self, name: str, /, **path_params: Any) -> URL:
+        router = self.scope.get("router") or getattr(self.scope.get("app"), "router", None)
+        if router is None:
+            raise RuntimeError("url_for needs a router in the scope (scope['router'])")
+        url_path: URLPath = router.url_path_for(name, **path_params)
+        return url_path.make_absolute_url(base_url=self.base_url)

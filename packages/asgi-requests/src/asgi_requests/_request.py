@@ -1,0 +1,177 @@
+"""Request: an HTTPConnection that can read its body."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from asgi_protocol.datastructures import FormData
+from asgi_protocol.types import Message, Receive, Scope, Send
+from asgi_requests._connection import HTTPConnection, StateT
+from asgi_requests._forms import parse_options_header, parse_urlencoded
+from asgi_requests._limits import limit_receive
+from asgi_requests._multipart import MultiPartParser
+from asgi_requests.exceptions import BodyAlreadyConsumed, ClientDisconnect
+
+T = TypeVar("T")
+
+
+async def empty_receive() -> Message:
+    raise RuntimeError("Receive channel has not been made available")
+
+
+async def empty_send(message: Message) -> None:
+    raise RuntimeError("Send channel has not been made available")
+
+
+class AwaitableOrContextManager(Generic[T]):
+    """`await request.form()` or `async with request.form() as form:` (which closes files)."""
+
+    __slots__ = ("_aw", "_close", "_result")
+
+    def __init__(self, aw: Awaitable[T], close: Callable[[], Awaitable[None]]) -> None:
+        self._aw = aw
+        self._close = close
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._aw.__await__()
+
+    async def __aenter__(self) -> T:
+        return await self._aw
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._close()
+
+
+_NOT_READ: Any = object()
+_PUSH_HEADERS = frozenset(
+    (b"accept", b"accept-encoding", b"accept-language", b"cache-control", b"user-agent")
+)
+
+
+class Request(HTTPConnection[StateT]):
+    def __init__(
+        self,
+        scope: Scope,
+        receive: Receive = empty_receive,
+        send: Send = empty_send,
+        *,
+        max_body_size: int | None = None,
+    ) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Request needs an http scope, not {scope['type']!r}")
+        super().__init__(scope)
+        self._receive = receive if max_body_size is None else limit_receive(receive, max_body_size)
+        self._send = send
+        self._stream_consumed = False
+        self._is_disconnected = False
+        self._body: bytes | None = None
+        self._json: Any = _NOT_READ
+        self._form: FormData | None = None
+
+    @property
+    def method(self) -> str:
+        return self.scope["method"]  # type: ignore[no-any-return]
+
+    @property
+    def receive(self) -> Receive:
+        return self._receive
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """The body chunk by chunk; after body() it replays the cached body."""
+        if self._body is not None:
+            yield self._body
+            yield b""
+            return
+        if self._stream_consumed:
+            raise BodyAlreadyConsumed("The request body has already been streamed.")
+        self._stream_consumed = True
+        while not self._is_disconnected:
+            message = await self._receive()
+            if message["type"] == "http.request":
+                body = message.get("body", b"")
+                if body:
+                    yield body
+                if not message.get("more_body", False):
+                    break
+            elif message["type"] == "http.disconnect":
+                self._is_disconnected = True
+                raise ClientDisconnect()
+        yield b""
+
+    async def body(self) -> bytes:
+        if self._body is None:
+            self._body = b"".join([chunk async for chunk in self.stream()])
+        return self._body
+
+    async def json(self) -> Any:
+        """The body as JSON; invalid JSON raises json.JSONDecodeError (routing maps it to 400)."""
+        if self._json is _NOT_READ:
+            self._json = json.loads(await self.body())
+        return self._json
+
+    async def _get_form(
+        self, max_files: int, max_fields: int, max_part_size: int, max_file_size: int | None
+    ) -> FormData:
+        if self._form is None:
+            content_type, _ = parse_options_header(self.headers.get("content-type", ""))
+            if content_type == "multipart/form-data":
+                parser = MultiPartParser(
+                    self.headers,
+                    self.stream(),
+                    max_files=max_files,
+                    max_fields=max_fields,
+                    max_part_size=max_part_size,
+                    max_file_size=max_file_size,
+                )
+                self._form = await parser.parse()
+            elif content_type == "application/x-www-form-urlencoded":
+                self._form = parse_urlencoded(
+                    await self.body(), max_fields=max_fields, max_part_size=max_part_size
+                )
+            else:
+                self._form = FormData()
+        return self._form
+
+    def form(
+        self,
+        *,
+        max_files: int = 1000,
+        max_fields: int = 1000,
+        max_part_size: int = 1024 * 1024,
+        max_file_size: int | None = None,
+    ) -> AwaitableOrContextManager[FormData]:
+        return AwaitableOrContextManager(
+            self._get_form(max_files, max_fields, max_part_size, max_file_size), self.close
+        )
+
+    async def close(self) -> None:
+        if self._form is not None:
+            await self._form.close()
+
+    async def is_disconnected(self) -> bool:
+        """Whether the client has gone; looks at the receive channel without waiting on it."""
+        if not self._is_disconnected:
+            task = asyncio.ensure_future(self._receive())
+            await asyncio.sleep(0)
+            if task.done():
+                if task.result()["type"] == "http.disconnect":
+                    self._is_disconnected = True
+            else:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        return self._is_disconnected
+
+    async def send_push_promise(self, path: str) -> None:
+        """Ask an HTTP/2 server to push `path`; a no-op where the server can't."""
+        if "http.response.push" in (self.scope.get("extensions") or {}):
+            raw = [(k, v) for k, v in self.headers.raw if k in _PUSH_HEADERS]
+            await self._send({"type": "http.response.push", "path": path, "headers": raw})

@@ -1,0 +1,38 @@
+"""Every signal of this package is a public type, so no library needs our private names."""
+
+from __future__ import annotations
+
+from asgi_protocol.exceptions import HTTPException
+
+
+class ClientDisconnect(Exception):
+    """The client went away before the body was read."""
+
+
+class BodyAlreadyConsumed(RuntimeError):
+    """`stream()` was called after the body had already been streamed."""
+
+
+class BodyTooLarge(HTTPException):
+    """The body is over the configured limit: answered with 413 and a short reason."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(413, f"Request body exceeds the limit of {limit} bytes")
+
+
+class FormError(HTTPException):
+    """A form broke a limit or is malformed: answered with 400 and a short reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(400, reason)
+
+
+class MultipartNotInstalled(RuntimeError):
+    """multipart/form-data needs python-multipart, the `[multipart]` extra."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Parsing multipart/form-data needs python-multipart: "
+            "pip install 'asgi-requests[multipart]'"
+        )
