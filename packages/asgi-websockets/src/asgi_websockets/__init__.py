@@ -1,3 +1,6 @@
 """The WebSocket connection object and close helpers."""
 
-__all__: list[str] = []
+from asgi_protocol.exceptions import WebSocketDisconnect
+from asgi_websockets._websocket import WebSocket, WebSocketClose, WebSocketState
+
+__all__ = ["WebSocket", "WebSocketClose", "WebSocketDisconnect", "WebSocketState"]
