@@ -1,3 +1,32 @@
-"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, errors."""
+"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, errors.
 
-__all__: list[str] = []
+Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
+"""
+
+from asgi_middleware._spec import Middleware
+from asgi_middleware.base import BaseHTTPMiddleware
+from asgi_middleware.compression import CompressionMiddleware
+from asgi_middleware.cors import CORSMiddleware
+from asgi_middleware.errors import ServerErrorMiddleware
+from asgi_middleware.exceptions import ExceptionMiddleware, WebSocketConnection
+from asgi_middleware.gzip import GZipMiddleware
+from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
+from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
+from asgi_middleware.sessions import SessionMiddleware, SessionTooLarge
+from asgi_middleware.trustedhost import TrustedHostMiddleware
+
+__all__ = [
+    "BaseHTTPMiddleware",
+    "CORSMiddleware",
+    "CompressionMiddleware",
+    "ExceptionMiddleware",
+    "GZipMiddleware",
+    "HTTPSRedirectMiddleware",
+    "Middleware",
+    "ProxyHeadersMiddleware",
+    "ServerErrorMiddleware",
+    "SessionMiddleware",
+    "SessionTooLarge",
+    "TrustedHostMiddleware",
+    "WebSocketConnection",
+]

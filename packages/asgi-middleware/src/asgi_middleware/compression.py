@@ -1,0 +1,104 @@
+"""CompressionMiddleware: zstd, br or gzip, negotiated from Accept-Encoding.
+
+Whole bodies under `minimum_size` go out as they are; larger ones are compressed in one go;
+streamed bodies are compressed chunk by chunk (each flushed), so nothing is buffered without
+bound. Responses that already have a Content-Encoding, or an excluded media type (server-sent
+events by default), are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from asgi_middleware._codecs import AVAILABLE, Encoder, choose_coding
+from asgi_protocol.datastructures import MutableHeaders
+from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_PREFERENCE = ("zstd", "br", "gzip")
+DEFAULT_LEVELS = {"gzip": 9, "br": 4, "zstd": 3}
+
+
+class CompressionMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        minimum_size: int = 500,
+        exclude_media_types: Sequence[str] = ("text/event-stream",),
+        codings: Sequence[str] = DEFAULT_PREFERENCE,
+        levels: dict[str, int] | None = None,
+    ) -> None:
+        self.app = app
+        self.minimum_size = minimum_size
+        self.exclude_media_types = tuple(exclude_media_types)
+        self.preference = tuple(c for c in codings if c in AVAILABLE)
+        self.levels = {**DEFAULT_LEVELS, **(levels or {})}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for key, value in scope["headers"]:
+                if key == b"accept-encoding":
+                    coding = choose_coding(value.decode("latin-1"), self.preference)
+                    if coding is not None:
+                        responder = _Responder(self, send, coding)
+                        await self.app(scope, receive, responder.send)
+                        return
+                    break
+        await self.app(scope, receive, send)
+
+
+class _Responder:
+    """One response's compression state."""
+
+    __slots__ = ("coding", "encoder", "initial", "middleware", "passthrough", "raw_send")
+
+    def __init__(self, middleware: CompressionMiddleware, send: Send, coding: str) -> None:
+        self.middleware = middleware
+        self.raw_send = send
+        self.coding = coding
+        self.initial: Message | None = None
+        self.passthrough = False
+        self.encoder: Encoder | None = None
+
+    def _skip(self, headers: MutableHeaders) -> bool:
+        if "content-encoding" in headers:
+            return True
+        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type.startswith(self.middleware.exclude_media_types)
+
+    async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.initial = message  # held back until the first body chunk decides
+            return
+        if kind != "http.response.body" or self.passthrough:
+            await self.raw_send(message)
+            return
+        if self.encoder is not None:  # streaming, already compressing
+            body = self.encoder.compress(message.get("body", b""))
+            if not message.get("more_body", False):
+                body += self.encoder.flush()
+            await self.raw_send({**message, "body": body})
+            return
+        initial = self.initial
+        assert initial is not None, "http.response.body before http.response.start"
+        headers = MutableHeaders(raw=list(initial.get("headers", ())))
+        initial["headers"] = headers.raw
+        body = message.get("body", b"")
+        more_body = message.get("more_body", False)
+        if self._skip(headers) or (not more_body and len(body) < self.middleware.minimum_size):
+            self.passthrough = True
+            await self.raw_send(initial)
+            await self.raw_send(message)
+            return
+        encoder = AVAILABLE[self.coding](self.middleware.levels[self.coding])
+        headers["content-encoding"] = self.coding
+        headers.add_vary_header("Accept-Encoding")
+        if more_body:
+            self.encoder = encoder
+            del headers["content-length"]
+            compressed = encoder.compress(body)
+        else:
+            compressed = encoder.compress(body) + encoder.flush()
+            headers["content-length"] = str(len(compressed))
+        await self.raw_send(initial)
+        await self.raw_send({**message, "body": compressed})

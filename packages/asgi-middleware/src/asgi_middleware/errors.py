@@ -1,0 +1,53 @@
+"""ServerErrorMiddleware: the outermost net that turns any exception into a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgi_middleware._debug_page import debug_html, debug_text
+from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_requests import Request
+from asgi_responses import HTMLResponse, PlainTextResponse, Response
+
+
+class ServerErrorMiddleware:
+    """Answers 500 when the app raised before responding, then re-raises for the server's log.
+
+    With debug=True the answer is a traceback page (HTML for browsers, text otherwise);
+    without it, `handler(request, exc)` if one was given, else a plain "Internal Server Error".
+    """
+
+    def __init__(self, app: ASGIApp, handler: Handler | None = None, debug: bool = False) -> None:
+        self.app = app
+        self.handler = handler
+        self.debug = debug
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tracker = ResponseStarted(send)
+        try:
+            await self.app(scope, receive, tracker)
+        except Exception as exc:
+            if not tracker.started:
+                request = Request(scope, receive)
+                response: Any
+                if self.debug:
+                    response = self.debug_response(request, exc)
+                elif self.handler is not None:
+                    response = await call_handler(self.handler, request, exc)
+                else:
+                    response = self.error_response(request, exc)
+                if response is not None:
+                    await response(scope, receive, send)
+            raise  # the server logs it; the client already has its 500
+
+    def debug_response(self, request: Request, exc: Exception) -> Response:
+        if "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(debug_html(exc), status_code=500)
+        return PlainTextResponse(debug_text(exc), status_code=500)
+
+    def error_response(self, request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("Internal Server Error", status_code=500)
