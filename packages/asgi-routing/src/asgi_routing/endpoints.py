@@ -114,7 +114,7 @@ class WebSocketEndpoint:
                 if message["type"] == "websocket.receive":
                     data = self.decode(message)
                     await self.on_receive(websocket, data)
-                elif message["type"] == "websocket.disconnect":
+                else:  # websocket.disconnect: WebSocket.receive() lets nothing else through
                     close_code = int(message.get("code") or WS_1000_NORMAL_CLOSURE)
                     break
         except _UnsupportedData as exc:
