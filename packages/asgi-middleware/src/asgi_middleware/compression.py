@@ -39,6 +39,13 @@ class CompressionMiddleware:
                 if key == b"accept-encoding":
                     coding = choose_coding(value.decode("latin-1"), self.preference)
                     if coding is not None:
+                        extensions = scope.get("extensions")
+                        if extensions and "http.response.pathsend" in extensions:
+                            # The server would send the file itself, past us: ask for the bytes.
+                            extensions = {
+                                k: v for k, v in extensions.items() if k != "http.response.pathsend"
+                            }
+                            scope = {**scope, "extensions": extensions}
                         responder = _Responder(self, send, coding)
                         await self.app(scope, receive, responder.send)
                         return
@@ -70,7 +77,14 @@ class _Responder:
         if kind == "http.response.start":
             self.initial = message  # held back until the first body chunk decides
             return
-        if kind != "http.response.body" or self.passthrough:
+        if self.passthrough:
+            await self.raw_send(message)
+            return
+        if kind != "http.response.body":
+            # e.g. http.response.pathsend: the server sends the file, so it goes out as it is.
+            self.passthrough = True
+            if self.initial is not None:
+                await self.raw_send(self.initial)
             await self.raw_send(message)
             return
         if self.encoder is not None:  # streaming, already compressing

@@ -107,9 +107,12 @@ class WebSocket(HTTPConnection):
     ) -> None:
         if self.client_state == WebSocketState.CONNECTING:
             await self.receive()  # the client's websocket.connect
-        await self.send(
-            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": list(headers or ())}
-        )
+        message: Message = {"type": "websocket.accept"}
+        if subprotocol is not None:
+            message["subprotocol"] = subprotocol
+        if headers:
+            message["headers"] = list(headers)
+        await self.send(message)
 
     def _check_connected(self, message: Message) -> None:
         if message["type"] == "websocket.disconnect":
