@@ -129,6 +129,8 @@ class Response:
                 "headers": self.raw_headers,
             }
         )
-        await send({"type": prefix + "http.response.body", "body": self.body})
+        # HEAD: the same headers (Content-Length included), no body.
+        body = b"" if scope.get("method") == "HEAD" else self.body
+        await send({"type": prefix + "http.response.body", "body": body})
         if self.background is not None:
             await self.background()
