@@ -95,6 +95,15 @@ def install_args(roots: list[str], editable: str | None = None) -> list[str]:
     return args + sorted(set(third_party))
 
 
+def install(session: nox.Session, *args: str) -> None:
+    """Install, rebuilding our own packages every time (uv would reuse a stale cached build)."""
+    fresh: list[str] = []
+    if session.venv_backend == "uv":
+        for name in PACKAGES:
+            fresh += ["--reinstall-package", name]
+    session.install(*fresh, *args)
+
+
 def all_extras(package: Package) -> str:
     return f"{package.dist}[{','.join(sorted(package.extras))}]" if package.extras else package.dist
 
@@ -111,8 +120,13 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over every package, with every extra installed."""
     roots = [all_extras(p) for p in PACKAGES.values()]
-    session.install(
-        *install_args(roots), "mypy>=1.13", "types-requests", "types-aiofiles", "types-ujson"
+    install(
+        session,
+        *install_args(roots),
+        "mypy>=1.13",
+        "types-requests",
+        "types-aiofiles",
+        "types-ujson",
     )
     session.run("mypy", *[arg for p in PACKAGES.values() for arg in ("-p", p.import_name)])
 
@@ -122,7 +136,7 @@ def typecheck(session: nox.Session) -> None:
 def tests(session: nox.Session, package: str) -> None:
     """One package's tests, alone in its venv, with line and branch coverage at 100%."""
     target = PACKAGES[package]
-    session.install(*install_args([all_extras(target), *target.test_group], editable=package))
+    install(session, *install_args([all_extras(target), *target.test_group], editable=package))
     COVERAGE_DIR.mkdir(exist_ok=True)
     data_file = COVERAGE_DIR / package
     data_file.unlink(missing_ok=True)
@@ -150,7 +164,7 @@ def isolation(session: nox.Session, package: str) -> None:
             session.run("uv", "build", "--wheel", "--quiet", "--out-dir", str(wheels), path)
     local = [spec for spec in specs if Path(spec.split("[")[0]).exists()]
     remote = [spec for spec in specs if spec not in local]
-    session.install("--no-deps", *sorted(str(w) for w in wheels.glob("*.whl")))
+    install(session, "--no-deps", *sorted(str(w) for w in wheels.glob("*.whl")))
     if remote:
         session.install(*remote)
     session.run("python", str(ROOT / "tools/import_alone.py"), package)
@@ -177,8 +191,10 @@ def coverage(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Serve the example app with uvicorn on 127.0.0.1:8000."""
-    session.install(
-        *install_args(["asgi-toolkit[full]"], editable="asgi-toolkit"), "uvicorn[standard]>=0.30"
+    install(
+        session,
+        *install_args(["asgi-toolkit[full]"], editable="asgi-toolkit"),
+        "uvicorn[standard]>=0.30",
     )
     session.run(
         "uvicorn",
@@ -195,7 +211,8 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks against a raw ASGI callable, Starlette and BlackSheep (not in the default run)."""
-    session.install(
+    install(
+        session,
         *install_args(["asgi-toolkit[full]"]),
         "starlette",
         "blacksheep",
