@@ -26,7 +26,7 @@ class HeadToo(HTTPEndpoint):
         return PlainTextResponse("get")  # pragma: no cover - head wins
 
     async def head(self, request: Any) -> Response:
-        return PlainTextResponse("head")
+        return PlainTextResponse("", headers={"x-handler": "head"})
 
     async def query(self, request: Any) -> Response:
         return PlainTextResponse("query")
@@ -40,7 +40,7 @@ async def test_http_endpoint_dispatch() -> None:
 
 
 async def test_http_endpoint_explicit_head_and_query() -> None:
-    assert (await http(HeadToo, "HEAD")).text == "head"
+    assert (await http(HeadToo, "HEAD")).header("x-handler") == "head"
     assert (await http(HeadToo, "QUERY")).text == "query"
 
 
