@@ -52,7 +52,7 @@ async def test_route_limit_content_length_up_front() -> None:
     assert (await post(router, "/u", b"x" * 10)).text == "got 10"
     reply = await post(router, "/u", b"x" * 11)
     assert reply.status == 413
-    assert reply.text == "Request body too large: 11 bytes, the limit is 10"
+    assert reply.text == "Request body exceeds the limit of 10 bytes"
 
 
 async def test_limit_while_streaming_without_content_length() -> None:
@@ -64,11 +64,15 @@ async def test_limit_while_streaming_without_content_length() -> None:
 
 async def test_limit_inside_app_raises_for_exception_middleware() -> None:
     router = Router([Route("/u", upload, methods=["POST"])], max_body_size=4)
-    with pytest.raises(HTTPException) as info:
+    with pytest.raises(BodyTooLarge) as info:
         await post(router, "/u", b"12345", scope_app=object())
     assert info.value.status_code == 413
+    assert info.value.limit == 4
     with pytest.raises(BodyTooLarge):
         await post(router, "/u", [b"123", b"45"], length=False, scope_app=object())
+    with pytest.raises(HTTPException) as bad:
+        await http(router, "POST", "/u", headers=[("content-length", "x")], scope_app=object())
+    assert bad.value.status_code == 400
     assert (await post(router, "/u", b"1234", scope_app=object())).text == "got 4"
 
 

@@ -34,10 +34,12 @@ async def call_with_limit(
             if not value.isdigit():
                 await http_error(scope, receive, send, 400, "Invalid Content-Length header")
                 return
-            declared = int(value)
-            if declared > limit:
-                detail = f"Request body too large: {declared} bytes, the limit is {limit}"
-                await http_error(scope, receive, send, 413, detail)
+            if int(value) > limit:
+                # The same typed exception as while streaming, so one handler covers both.
+                too_large = BodyTooLarge(limit)
+                if "app" in scope:
+                    raise too_large
+                await http_error(scope, receive, send, 413, too_large.detail)
                 return
             break
 
