@@ -221,15 +221,19 @@ def test_cannot_change_the_stack_after_start() -> None:
         app.add_exception_handler(404, lambda request, exc: None)
 
 
+def built(app: App) -> ASGIApp | None:
+    return app.middleware_stack
+
+
 def test_stack_is_built_once() -> None:
     app = make_app()
-    assert app.middleware_stack is None
+    assert built(app) is None
     client = TestClient(app)
     client.get("/")
-    stack = app.middleware_stack
+    stack = built(app)
     assert stack is not None
     client.get("/")
-    assert app.middleware_stack is stack
+    assert built(app) is stack
 
 
 def test_debug_page_and_debug_setter() -> None:
@@ -250,7 +254,7 @@ def test_debug_page_and_debug_setter() -> None:
 def test_debug_before_start() -> None:
     app = make_app()
     app.debug = True
-    assert app.middleware_stack is None  # still lazy, so middleware can still be added
+    assert built(app) is None  # still lazy, so middleware can still be added
     app.add_middleware(Recorder, "x", [])
     response = TestClient(app, raise_server_exceptions=False).get("/boom")
     assert "kaput" in response.text

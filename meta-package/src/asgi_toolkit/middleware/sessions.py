@@ -2,8 +2,10 @@
 
 from asgi_middleware import (
     SessionMiddleware,
+    SessionTooLarge,
 )
 
 __all__ = [
     "SessionMiddleware",
+    "SessionTooLarge",
 ]
