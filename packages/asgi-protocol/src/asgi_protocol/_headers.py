@@ -27,6 +27,18 @@ def encode_header_value(value: str, *, what: str = "value") -> bytes:
     return encoded
 
 
+def _lookup_name(key: str) -> bytes:
+    """The raw form of a header name to look up: latin-1, lowercased as bytes.lower() does.
+
+    (str.lower() would also fold non-ASCII letters, which raw header names never had folded.)
+    A name that can't be latin-1 can't be present; it becomes one that matches nothing.
+    """
+    try:
+        return key.encode("latin-1").lower()
+    except UnicodeEncodeError:
+        return b"\r"  # no stored name can contain CR
+
+
 class Headers(Mapping[str, str]):
     """Immutable, case-insensitive view of HTTP headers; `getlist` returns every value."""
 
@@ -68,14 +80,14 @@ class Headers(Mapping[str, str]):
         return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self._list]
 
     def getlist(self, key: str) -> list[str]:
-        name = key.lower().encode("latin-1")
+        name = _lookup_name(key)
         return [v.decode("latin-1") for k, v in self._list if k == name]
 
     def mutablecopy(self) -> MutableHeaders:
         return MutableHeaders(raw=list(self._list))
 
     def __getitem__(self, key: str) -> str:
-        name = key.lower().encode("latin-1")
+        name = _lookup_name(key)
         for k, v in self._list:
             if k == name:
                 return v.decode("latin-1")
@@ -84,7 +96,7 @@ class Headers(Mapping[str, str]):
     def __contains__(self, key: Any) -> bool:
         if not isinstance(key, str):
             return False
-        name = key.lower().encode("latin-1")
+        name = _lookup_name(key)
         return any(k == name for k, _ in self._list)
 
     def __iter__(self) -> Iterator[str]:
@@ -126,7 +138,7 @@ class MutableHeaders(Headers, MutableMapping[str, str]):
 
     def __delitem__(self, key: str) -> None:
         """Remove every value of the header."""
-        name = key.lower().encode("latin-1")
+        name = _lookup_name(key)
         self._list[:] = [(k, v) for k, v in self._list if k != name]
 
     def __ior__(self, other: Mapping[str, str]) -> MutableHeaders:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import SplitResult, urlencode, urlsplit
 
-from asgi_protocol._multidict import QueryParams
+from asgi_protocol._multidict import MultiDict, QueryParams
 from asgi_protocol.types import Scope
 
 # A Host header is trusted only when it is a plain host[:port]: a name, IPv4 or [IPv6] literal.
@@ -128,9 +128,9 @@ class URL:
         return URL(self.components._replace(**kwargs).geturl())
 
     def include_query_params(self, **kwargs: Any) -> URL:
-        params = dict(QueryParams(self.query))
+        params = MultiDict(QueryParams(self.query))
         params.update({str(k): str(v) for k, v in kwargs.items()})
-        return self.replace(query=urlencode(list(params.items())))
+        return self.replace(query=urlencode(params.multi_items()))
 
     def replace_query_params(self, **kwargs: Any) -> URL:
         return self.replace(query=urlencode([(str(k), str(v)) for k, v in kwargs.items()]))

@@ -1,0 +1,136 @@
+import pytest
+
+from asgi_protocol.datastructures import URL, URLPath
+
+
+def scope(**overrides: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "type": "http",
+        "scheme": "http",
+        "server": ("10.0.0.1", 8000),
+        "root_path": "",
+        "path": "/items",
+        "query_string": b"a=1",
+        "headers": [(b"host", b"example.com")],
+    }
+    base.update(overrides)
+    return base
+
+
+def test_components_of_a_parsed_url() -> None:
+    url = URL("https://user:pw@example.com:8443/p/a?x=1&y=2#frag")
+    assert (url.scheme, url.netloc, url.path, url.query, url.fragment) == (
+        "https",
+        "user:pw@example.com:8443",
+        "/p/a",
+        "x=1&y=2",
+        "frag",
+    )
+    assert (url.username, url.password, url.hostname, url.port) == (
+        "user",
+        "pw",
+        "example.com",
+        8443,
+    )
+    assert url.is_secure
+    assert not URL("ws://h/").is_secure
+
+
+def test_equality_with_strings_and_hash() -> None:
+    assert URL("http://a/b") == "http://a/b"
+    assert URL("http://a/b") != URL("http://a/c")
+    assert len({URL("http://a/b"), URL("http://a/b")}) == 1
+
+
+def test_repr_masks_the_password() -> None:
+    assert repr(URL("http://u:secret@h/")) == "URL('http://u:********@h/')"
+    assert repr(URL("http://h/")) == "URL('http://h/')"
+
+
+def test_from_scope_uses_the_host_header() -> None:
+    assert str(URL(scope=scope())) == "http://example.com/items?a=1"
+    headers = [(b"accept", b"*/*"), (b"host", b"example.org:81")]
+    assert str(URL(scope=scope(headers=headers))) == "http://example.org:81/items?a=1"
+
+
+def test_from_scope_without_host_uses_server_and_drops_default_port() -> None:
+    assert str(URL(scope=scope(headers=[]))) == "http://10.0.0.1:8000/items?a=1"
+    assert str(URL(scope=scope(headers=[], server=("h", 80)))) == "http://h/items?a=1"
+    assert (
+        str(URL(scope=scope(headers=[], scheme="https", server=("h", 443))))
+        == "https://h/items?a=1"
+    )
+    assert str(URL(scope=scope(headers=[], server=("::1", 8000)))) == "http://[::1]:8000/items?a=1"
+
+
+def test_from_scope_without_server_or_host_is_a_path() -> None:
+    url = URL(scope=scope(headers=[], server=None, query_string=b""))
+    assert str(url) == "/items"
+    assert url.hostname is None
+
+
+@pytest.mark.parametrize("host", [b"evil.com/x?", b"a@b", b"host with spaces", b"h#frag", b""])
+def test_malformed_host_header_never_moves_path_or_hostname(host: bytes) -> None:
+    url = URL(scope=scope(headers=[(b"host", host)], path="/real"))
+    assert url.path == "/real"
+    assert url.hostname == "10.0.0.1"
+
+
+def test_path_not_starting_with_slash_cannot_join_the_host() -> None:
+    url = URL(scope=scope(path="evil.com/x"))
+    assert url.hostname == "example.com"
+    assert url.path == "/evil.com/x"
+
+
+def test_question_mark_in_the_path_stays_in_the_path() -> None:
+    url = URL(scope=scope(path="/a?b#c"))
+    assert url.path == "/a?b#c"
+    assert url.query == "a=1"
+
+
+def test_root_path_is_part_of_the_url() -> None:
+    assert URL(scope=scope(root_path="/api", path="/api/items")).path == "/api/api/items"
+
+
+def test_replace_components() -> None:
+    url = URL("http://u:p@example.com:8000/a?b=1")
+    assert url.replace(scheme="https") == "https://u:p@example.com:8000/a?b=1"
+    assert url.replace(hostname="other") == "http://u:p@other:8000/a?b=1"
+    assert url.replace(port=None) == "http://u:p@example.com/a?b=1"
+    assert url.replace(username="x", password=None) == "http://x@example.com:8000/a?b=1"
+    assert URL("http://[::1]:80/").replace(port=81) == "http://[::1]:81/"
+    assert URL("http://h/").replace(username="me") == "http://me@h/"
+    assert URL("http://[::1]/").replace(port=8000) == "http://[::1]:8000/"
+
+
+def test_query_param_edits() -> None:
+    url = URL("http://h/p?a=1&b=2&a=3")
+    assert url.include_query_params(a=9, c="x") == "http://h/p?b=2&a=9&c=x"
+    assert url.replace_query_params(z=1) == "http://h/p?z=1"
+    assert url.remove_query_params("a") == "http://h/p?b=2"
+    assert url.remove_query_params(["a", "b"]) == "http://h/p"
+
+
+def test_build_from_components() -> None:
+    assert URL(scheme="https", netloc="h", path="/x") == "https://h/x"
+
+
+def test_conflicting_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="either"):
+        URL("http://h/", scope=scope())
+    with pytest.raises(ValueError, match="either"):
+        URL("http://h/", path="/x")
+
+
+def test_urlpath_make_absolute_url() -> None:
+    assert URLPath("/ws", "websocket").make_absolute_url("https://h/root/") == "wss://h/root/ws"
+    assert URLPath("/x", "http").make_absolute_url(URL("ws://h")) == "http://h/x"
+    assert URLPath("/x", "http", host="other").make_absolute_url("https://h") == "https://other/x"
+    assert URLPath("/x").make_absolute_url("http://h/base") == "http://h/base/x"
+    path = URLPath("/x", "http", "h")
+    assert (path, path.protocol, path.host) == ("/x", "http", "h")
+
+
+def test_urlpath_refuses_unknown_protocols() -> None:
+    with pytest.raises(ValueError, match="protocol"):
+        URLPath("/x", "ftp")
