@@ -41,7 +41,13 @@ from asgi_toolkit import (
 from asgi_toolkit.middleware import Middleware
 from asgi_toolkit.middleware.gzip import GZipMiddleware
 
+# Our own handler: uvicorn configures only its loggers, so without one these lines would be lost.
 logger = logging.getLogger("examples.app")
+if not logger.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)s:     [example] %(message)s"))
+    logger.addHandler(_handler)
+    logger.setLevel(logging.INFO)
 
 STATIC_DIR = Path(__file__).parent / "static"
 ITEMS = {1: {"id": 1, "name": "kettle"}, 2: {"id": 2, "name": "teapot"}}
@@ -129,6 +135,7 @@ async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
     logger.info(
         "example app starting: %d routes, static files from %s", len(app.routes), STATIC_DIR
     )
+    logger.info("open http://127.0.0.1:8000/ (GraphiQL at /graphql, WebSocket echo at /ws)")
     yield {"signups": []}
     logger.info("example app stopped")
 

@@ -37,6 +37,7 @@ def client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
 def test_startup_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="examples.app"), TestClient(example.app):
         assert "example app starting" in caplog.text
+        assert "GraphiQL at /graphql" in caplog.text
     assert "example app stopped" in caplog.text
 
 
