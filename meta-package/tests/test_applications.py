@@ -6,7 +6,7 @@ import pytest
 
 from asgi_lifetime import AppTasks, LifespanManager
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
-from asgi_testclient import TestClient
+from asgi_testclient import LifespanError, TestClient
 from asgi_toolkit import (
     App,
     HTTPException,
@@ -418,3 +418,28 @@ def test_max_body_size() -> None:
     assert client.post("/", data=b"x" * 11).status_code == 413
     with pytest.raises(ValueError, match="max_body_size"):
         App(max_body_size=-1)
+
+
+def test_startup_failure_stops_the_client() -> None:
+    def fail() -> None:
+        raise ConnectionError("database down")
+
+    app = App(on_startup=[fail])
+    with pytest.raises(LifespanError, match="database down"), TestClient(app):
+        pass
+
+
+def test_handlers_start_app_tasks_through_request_state() -> None:
+    done: list[str] = []
+
+    async def job(tag: str) -> None:
+        done.append(tag)
+
+    async def kick(request: Request) -> Response:
+        request.state.tasks.start(job, "from-handler")
+        return PlainTextResponse("started", status_code=202)
+
+    app = App(routes=[Route("/", kick)])
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 202
+    assert done == ["from-handler"]
