@@ -44,7 +44,11 @@ def parse_options_header(value: str) -> tuple[str, dict[str, str]]:
 
 def parse_urlencoded(body: bytes, *, max_fields: int, max_part_size: int) -> FormData:
     try:
-        items = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=max_fields)
+        # Percent-escapes and raw bytes both become latin-1 first, then the whole is read as UTF-8.
+        text = body.decode("latin-1")
+        items = parse_qsl(
+            text, keep_blank_values=True, max_num_fields=max_fields, encoding="latin-1"
+        )
     except ValueError:
         raise FormError(f"Too many fields. Maximum number of fields is {max_fields}.") from None
     decoded: list[tuple[str, str | object]] = []

@@ -7,6 +7,7 @@ never after the whole body was buffered.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -40,6 +41,7 @@ def client_filename(params: dict[str, str]) -> str | None:
         charset, _, rest = extended.partition("'")
         _, _, encoded = rest.partition("'")
         try:
+            codecs.lookup(charset or "utf-8")
             name = unquote(encoded, encoding=charset or "utf-8", errors="strict")
         except (LookupError, UnicodeDecodeError):
             name = None

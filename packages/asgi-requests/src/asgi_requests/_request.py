@@ -94,7 +94,7 @@ class Request(HTTPConnection[StateT]):
         if self._stream_consumed:
             raise BodyAlreadyConsumed("The request body has already been streamed.")
         self._stream_consumed = True
-        while not self._is_disconnected:
+        while True:
             message = await self._receive()
             if message["type"] == "http.request":
                 body = message.get("body", b"")
