@@ -308,3 +308,20 @@ def test_many_messages_in_order() -> None:
     with TestClient(app) as client, client.websocket_connect("/") as ws:
         got: list[Any] = [ws.receive_text() for _ in range(50)]
         assert got == [str(i) for i in range(50)]
+
+
+def test_a_session_keeps_its_unnamed_client_alive() -> None:
+    import gc
+
+    from asgi_testclient import TestClient
+
+    async def echo(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        message = await receive()
+        await send({"type": "websocket.send", "text": message["text"]})
+
+    with TestClient(echo).websocket_connect("/") as session:
+        gc.collect()
+        session.send_text("still here")
+        assert session.receive_text() == "still here"

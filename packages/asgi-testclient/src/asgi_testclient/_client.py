@@ -176,7 +176,11 @@ class TestClient(requests.Session):
         prepared = self.prepare_request(
             requests.Request("GET", f"{scheme}://{rest}", headers=extra, cookies=cookies)
         )
-        return open_websocket(self.adapter, prepared)
+        session = open_websocket(self.adapter, prepared)
+        # The session needs the client's loop: keep the client alive as long as the session,
+        # even in `with TestClient(app).websocket_connect("/") as ws:` where nothing else does.
+        session.owner = self
+        return session
 
     def __enter__(self) -> Self:
         self.adapter.state.clear()  # each `with` block starts from a fresh lifespan state

@@ -49,6 +49,7 @@ class WebSocketTestSession:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._ended: _Ended | None = None
+        self.owner: object = None  # whatever must outlive this session (the client)
 
     # -- running the app -------------------------------------------------------------------
 
