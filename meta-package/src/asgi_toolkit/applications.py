@@ -79,7 +79,11 @@ class App:
         stack = self.middleware_stack
         if stack is None:
             stack = self.middleware_stack = self.build_middleware_stack()
-        await stack(scope, receive, send)
+        if scope["type"] == "lifespan":
+            await stack(scope, receive, send)
+        else:
+            # Requests go straight below the lifespan layer: one coroutine less per request.
+            await self._lifespan.app(scope, receive, send)
 
     @property
     def debug(self) -> bool:

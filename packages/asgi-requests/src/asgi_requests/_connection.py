@@ -26,6 +26,15 @@ else:
 class HTTPConnection(Mapping[str, Any], Generic[StateT]):
     """A read-only view of the connection's scope with parsed, cached properties."""
 
+    # Caches start as class attributes: creating a connection per request then costs two
+    # stores, not eight (bench/inprocess.py); the first use sets the instance's own value.
+    _url: URL | None = None
+    _base_url: URL | None = None
+    _headers: Headers | None = None
+    _query_params: QueryParams | None = None
+    _cookies: dict[str, str] | None = None
+    _state: Any = None
+
     def __init__(self, scope: Scope, receive: Receive | None = None) -> None:
         if scope["type"] not in ("http", "websocket"):
             raise ValueError(
@@ -33,12 +42,6 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
             )
         self.scope = scope
         self._receive_channel = receive
-        self._url: URL | None = None
-        self._base_url: URL | None = None
-        self._headers: Headers | None = None
-        self._query_params: QueryParams | None = None
-        self._cookies: dict[str, str] | None = None
-        self._state: Any = None
 
     def __getitem__(self, key: str) -> Any:
         return self.scope[key]

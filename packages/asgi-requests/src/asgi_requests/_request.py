@@ -58,6 +58,13 @@ _PUSH_HEADERS = frozenset(
 
 
 class Request(HTTPConnection[StateT]):
+    # Per-request state starts at these class-level defaults (cheap construction, hot path).
+    _stream_consumed = False
+    _is_disconnected = False
+    _body: bytes | None = None
+    _json: Any = _NOT_READ
+    _form: FormData | None = None
+
     def __init__(
         self,
         scope: Scope,
@@ -71,11 +78,6 @@ class Request(HTTPConnection[StateT]):
         super().__init__(scope)
         self._receive = receive if max_body_size is None else limit_receive(receive, max_body_size)
         self._send = send
-        self._stream_consumed = False
-        self._is_disconnected = False
-        self._body: bytes | None = None
-        self._json: Any = _NOT_READ
-        self._form: FormData | None = None
 
     @property
     def method(self) -> str:

@@ -35,6 +35,7 @@ def content_type_bytes(media_type: str, charset: str) -> bytes:
 class Response:
     media_type: str | None = None
     charset = "utf-8"
+    body: bytes | None = None  # streaming and file responses have none
 
     def __init__(
         self,
@@ -54,12 +55,23 @@ class Response:
     def render(self, content: Any) -> bytes:
         if content is None:
             return b""
-        if isinstance(content, bytes | memoryview):
+        if isinstance(content, (bytes, memoryview)):
             return bytes(content)
         return content.encode(self.charset)  # type: ignore[no-any-return]
 
     def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        body = self.body
+        status = self.status_code
+        media_type = self.media_type
         raw: list[tuple[bytes, bytes]] = []
+        if not headers:
+            # Hot path (bench/inprocess.py plaintext, json): no headers given, nothing to check.
+            if body is not None and status >= 200 and status not in _NO_BODY_STATUS:
+                raw.append((b"content-length", str(len(body)).encode()))
+            if media_type is not None:
+                raw.append((b"content-type", content_type_bytes(media_type, self.charset)))
+            self.raw_headers = raw
+            return
         has_length = has_type = False
         if headers:
             for key, value in headers.items():
@@ -67,12 +79,10 @@ class Response:
                 raw.append((name, encode_header_value(value)))
                 has_length = has_length or name == b"content-length"
                 has_type = has_type or name == b"content-type"
-        body = getattr(self, "body", None)
-        status = self.status_code
         if body is not None and not has_length and not (status < 200 or status in _NO_BODY_STATUS):
             raw.append((b"content-length", str(len(body)).encode()))
-        if self.media_type is not None and not has_type:
-            raw.append((b"content-type", content_type_bytes(self.media_type, self.charset)))
+        if media_type is not None and not has_type:
+            raw.append((b"content-type", content_type_bytes(media_type, self.charset)))
         self.raw_headers = raw
 
     @property
