@@ -73,27 +73,33 @@ class BaseHTTPMiddleware:
             return
         request = _ReplayRequest(scope, receive, send)
         app_task: asyncio.Task[None] | None = None
+        # Bounded: a slow client holds the downstream app back instead of filling memory.
+        queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=_QUEUE_SIZE)
+        abandoned = False
+        raised: BaseException | None = None  # what call_next already handed to dispatch
 
-        async def call_next(req: Request) -> Response:
-            nonlocal app_task
-            queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=_QUEUE_SIZE)
-
-            async def downstream_send(message: Message) -> None:
+        async def downstream_send(message: Message) -> None:
+            if not abandoned:  # once our answer went out, later messages go nowhere
                 await queue.put(message)
 
-            async def run_app() -> None:
-                try:
-                    await self.app(scope, request.replay_receive, downstream_send)
-                except BaseException as exc:
-                    await queue.put(exc)
-                    raise
-                finally:
-                    await queue.put(_END)
+        async def run_app() -> None:
+            try:
+                await self.app(scope, request.replay_receive, downstream_send)
+            except Exception as exc:
+                await queue.put(exc)
+                raise
+            finally:
+                await queue.put(_END)
 
+        async def call_next(req: Request) -> Response:
+            nonlocal app_task, raised
+            if app_task is not None:
+                raise RuntimeError("call_next may only be called once per request.")
             # Created here, inside dispatch: the task copies dispatch's contextvars.
             app_task = asyncio.create_task(run_app())
             first = await queue.get()
-            if isinstance(first, BaseException):
+            if isinstance(first, Exception):
+                raised = first
                 raise first
             if first is _END or first["type"] != "http.response.start":
                 raise RuntimeError("No response returned.")
@@ -101,7 +107,9 @@ class BaseHTTPMiddleware:
             async def body() -> AsyncIterator[bytes]:
                 while True:
                     item = await queue.get()
-                    if isinstance(item, BaseException):
+                    if isinstance(item, Exception):
+                        nonlocal raised
+                        raised = item
                         raise item
                     if item is _END:
                         return
@@ -115,8 +123,18 @@ class BaseHTTPMiddleware:
         try:
             response = await self.dispatch_func(request, call_next)
             await response(scope, receive, send)
-        finally:
+        except BaseException:
             if app_task is not None:
-                if not app_task.done():
-                    app_task.cancel()
+                app_task.cancel()
                 await asyncio.gather(app_task, return_exceptions=True)
+            raise
+        if app_task is not None:
+            # The downstream app may still be running its background tasks: let it finish.
+            # Later messages are dropped, and emptying the queue frees a send blocked on it
+            # (dispatch may have answered without reading call_next's response).
+            abandoned = True
+            while not queue.empty():
+                queue.get_nowait()
+            (outcome,) = await asyncio.gather(app_task, return_exceptions=True)
+            if isinstance(outcome, Exception) and outcome is not raised:
+                raise outcome  # e.g. a background task failed: the server logs it
