@@ -18,15 +18,25 @@ async def call_handler(handler: Handler, connection: Any, exc: Exception) -> Any
 
 
 class ResponseStarted:
-    """Wraps `send` to note whether http.response.start went out (then no handler may answer)."""
+    """Wraps `send` to note whether the answer began (then no handler may answer).
 
-    __slots__ = ("send", "started")
+    Pass `tracker.send` on, a bound method: calling it is cheaper than an object's __call__,
+    and it still leads back to the tracker (`__self__`) so a second layer can share it.
+    """
+
+    __slots__ = ("_send", "started")
 
     def __init__(self, send: Any) -> None:
-        self.send = send
+        self._send = send
         self.started = False
 
-    async def __call__(self, message: Any) -> None:
+    async def send(self, message: Any) -> None:
         # Any first message (start, or websocket accept/close) means the answer has begun.
         self.started = True
-        await self.send(message)
+        await self._send(message)
+
+    @classmethod
+    def around(cls, send: Any) -> ResponseStarted:
+        """The tracker `send` already is (a `tracker.send` passed straight on), or a new one."""
+        owner = getattr(send, "__self__", None)
+        return owner if type(owner) is cls else cls(send)

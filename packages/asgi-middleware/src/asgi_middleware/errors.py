@@ -29,7 +29,7 @@ class ServerErrorMiddleware:
             return
         tracker = ResponseStarted(send)
         try:
-            await self.app(scope, receive, tracker)
+            await self.app(scope, receive, tracker.send)
         except Exception as exc:
             if not tracker.started:
                 request = Request(scope, receive)

@@ -97,9 +97,9 @@ class ExceptionMiddleware:
             return
         # Hot path: reuse the tracker ServerErrorMiddleware put around send, when nothing sits
         # between us; one wrapper less per message (bench/inprocess.py, plaintext).
-        tracker = send if type(send) is ResponseStarted else ResponseStarted(send)
+        tracker = ResponseStarted.around(send)
         try:
-            await self.app(scope, receive, tracker)
+            await self.app(scope, receive, tracker.send)
         except Exception as exc:
             handler = self._lookup(exc)
             if handler is None:

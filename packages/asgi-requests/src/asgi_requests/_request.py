@@ -75,7 +75,7 @@ class Request(HTTPConnection[StateT]):
     ) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Request needs an http scope, not {scope['type']!r}")
-        super().__init__(scope)
+        self.scope = scope  # HTTPConnection.__init__'s work, without checking the type twice
         self._receive = receive if max_body_size is None else limit_receive(receive, max_body_size)
         self._send = send
 

@@ -69,7 +69,8 @@ class Response:
             if body is not None and status >= 200 and status not in _NO_BODY_STATUS:
                 raw.append((b"content-length", str(len(body)).encode()))
             if media_type is not None:
-                raw.append((b"content-type", content_type_bytes(media_type, self.charset)))
+                raw.append((b"content-type", _CONTENT_TYPE_CACHE.get((media_type, self.charset))
+                            or content_type_bytes(media_type, self.charset)))  # fmt: skip
             self.raw_headers = raw
             return
         has_length = has_type = False
@@ -131,16 +132,26 @@ class Response:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        prefix = "websocket." if scope["type"] == "websocket" else ""
-        await send(
-            {
-                "type": prefix + "http.response.start",
-                "status": self.status_code,
-                "headers": self.raw_headers,
-            }
-        )
-        # HEAD: the same headers (Content-Length included), no body.
-        body = b"" if scope.get("method") == "HEAD" else self.body
-        await send({"type": prefix + "http.response.body", "body": body})
+        if scope["type"] == "http":
+            # Hot path: literal message types, no string building.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
+            # HEAD: the same headers (Content-Length included), no body.
+            body = b"" if scope["method"] == "HEAD" else self.body
+            await send({"type": "http.response.body", "body": body})
+        else:  # a denial response to a websocket handshake
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
+            await send({"type": "websocket.http.response.body", "body": self.body})
         if self.background is not None:
             await self.background()

@@ -145,7 +145,8 @@ class Route(BaseRoute):
             # No parameters: a string comparison instead of a regex (bench: plaintext, json).
             if route_path != self.path:
                 return Match.NONE, {}
-            path_params = dict(scope.get("path_params", ()))
+            outer = scope.get("path_params")
+            path_params = dict(outer) if outer else {}
         else:
             found = self.path_regex.fullmatch(route_path)
             if found is None:
