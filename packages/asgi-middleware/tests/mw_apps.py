@@ -32,3 +32,32 @@ async def lifespan_app(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "lifespan.startup.complete"})
     message = await receive()
     await send({"type": "lifespan.shutdown.complete"})
+
+
+def run(
+    app: Any, scope: dict[str, Any], incoming: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Drive an ASGI app directly with `incoming` messages; return what it sent."""
+    import asyncio
+
+    queue = list(incoming or [{"type": "http.request", "body": b""}])
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if queue:
+            return queue.pop(0)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "method": "GET",
+        "path": "/",
+        "query_string": b"",
+        "headers": [],
+        "scheme": "http",
+        **scope,
+    }
+    asyncio.run(app(scope, receive, send))
+    return sent

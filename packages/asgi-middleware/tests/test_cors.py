@@ -1,7 +1,7 @@
+from mw_apps import lifespan_app, text_app
+
 from asgi_middleware import CORSMiddleware
 from asgi_testclient import TestClient
-
-from mw_apps import lifespan_app, text_app
 
 PREFLIGHT = {"Origin": "https://a.com", "Access-Control-Request-Method": "GET"}
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from asgi_middleware._debug_page import debug_html, debug_text
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
+from asgi_middleware.exceptions import ExceptionMiddleware
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import HTMLResponse, PlainTextResponse, Response
@@ -22,14 +23,24 @@ class ServerErrorMiddleware:
         self.app = app
         self.handler = handler
         self.debug = debug
+        # With the ExceptionMiddleware right below us (the App's stack without user middleware),
+        # both layers run in this one call: one coroutine less per request (bench: plaintext).
+        self._exceptions = app if type(app) is ExceptionMiddleware else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         tracker = ResponseStarted(send)
+        inner = self._exceptions
         try:
-            await self.app(scope, receive, tracker.send)
+            if inner is None:
+                await self.app(scope, receive, tracker.send)
+            else:
+                try:
+                    await inner.app(scope, receive, tracker.send)
+                except Exception as exc:
+                    await inner.handle(exc, scope, receive, send, tracker.started)
         except Exception as exc:
             if not tracker.started:
                 request = Request(scope, receive)

@@ -101,17 +101,21 @@ class ExceptionMiddleware:
         try:
             await self.app(scope, receive, tracker.send)
         except Exception as exc:
-            handler = self._lookup(exc)
-            if handler is None:
-                raise
-            if tracker.started:
-                raise RuntimeError(
-                    "Caught handled exception, but response already started."
-                ) from exc
-            if scope["type"] == "http":
-                request = Request(scope, receive, send)
-                response = await call_handler(handler, request, exc)
-                if response is not None:
-                    await response(scope, receive, send)
-            else:
-                await call_handler(handler, WebSocketConnection(scope, receive, send), exc)
+            await self.handle(exc, scope, receive, send, tracker.started)
+
+    async def handle(
+        self, exc: Exception, scope: Scope, receive: Receive, send: Send, started: bool
+    ) -> None:
+        """Answer `exc` with its handler, or re-raise it when there is none or it is too late."""
+        handler = self._lookup(exc)
+        if handler is None:
+            raise exc
+        if started:
+            raise RuntimeError("Caught handled exception, but response already started.") from exc
+        if scope["type"] == "http":
+            request = Request(scope, receive, send)
+            response = await call_handler(handler, request, exc)
+            if response is not None:
+                await response(scope, receive, send)
+        else:
+            await call_handler(handler, WebSocketConnection(scope, receive, send), exc)

@@ -28,6 +28,13 @@ def _forwarded_pairs(value: str) -> dict[str, str]:
     return pairs
 
 
+def _node_address(node: str) -> str:
+    """`1.2.3.4:80` -> `1.2.3.4`; `[2001:db8::1]:80` -> `2001:db8::1`; bare IPv6 as it is."""
+    if node.startswith("["):
+        return node[1:].split("]", 1)[0]
+    return node.rsplit(":", 1)[0] if node.count(":") == 1 else node
+
+
 class ProxyHeadersMiddleware:
     def __init__(self, app: ASGIApp, trusted_hosts: str | Sequence[str] = ("127.0.0.1",)) -> None:
         self.app = app
@@ -55,7 +62,7 @@ class ProxyHeadersMiddleware:
         await self.app(scope, receive, send)
 
     def apply(self, scope: Scope) -> None:
-        headers = {k: v.decode("latin-1") for k, v in scope["headers"]}
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         proto = host = for_ = None
         if "forwarded" in headers:
             pairs = _forwarded_pairs(headers["forwarded"])
@@ -75,9 +82,7 @@ class ProxyHeadersMiddleware:
                 proto = {"http": "ws", "https": "wss"}.get(proto, proto)
             scope["scheme"] = proto
         if for_ is not None:
-            address = (
-                for_.strip("[]").rsplit(":", 1)[0] if for_.count(":") == 1 else for_.strip("[]")
-            )
+            address = _node_address(for_)
             try:
                 ipaddress.ip_address(address)
             except ValueError:

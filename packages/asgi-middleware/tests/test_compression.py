@@ -1,0 +1,202 @@
+import zlib
+
+import brotli
+import pytest
+import zstandard
+from mw_apps import lifespan_app, text_app
+
+from asgi_middleware import CompressionMiddleware, GZipMiddleware
+from asgi_middleware._codecs import AVAILABLE, accepted_codings, choose_coding
+from asgi_protocol.types import Receive, Scope, Send
+from asgi_testclient import TestClient
+
+BIG = b"x" * 1000
+
+
+def raw_get(app: object, accept: str | None) -> list[dict[str, object]]:
+    """Drive the app directly, to see the exact messages."""
+    import asyncio
+
+    sent: list[dict[str, object]] = []
+    headers = [(b"accept-encoding", accept.encode())] if accept is not None else []
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": headers, "query_string": b""}
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))  # type: ignore[operator]
+    return sent
+
+
+def streaming_app(chunks: list[bytes], headers: list[tuple[bytes, bytes]] | None = None) -> object:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": headers or [(b"content-length", b"3000")],
+            }
+        )
+        for chunk in chunks:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return app
+
+
+def test_gzip_whole_body() -> None:
+    client = TestClient(GZipMiddleware(text_app(BIG, [(b"content-length", b"1000")])))
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert int(response.headers["content-length"]) < 1000
+    assert response.content == BIG
+
+
+def test_gzip_small_body_untouched() -> None:
+    response = TestClient(GZipMiddleware(text_app(b"tiny"))).get(
+        "/", headers={"Accept-Encoding": "gzip"}
+    )
+    assert "content-encoding" not in response.headers
+    assert response.text == "tiny"
+
+
+def test_gzip_q_zero_means_no() -> None:
+    client = TestClient(GZipMiddleware(text_app(BIG)))
+    assert (
+        "content-encoding" not in client.get("/", headers={"Accept-Encoding": "gzip;q=0"}).headers
+    )
+    assert (
+        "content-encoding" not in client.get("/", headers={"Accept-Encoding": "identity"}).headers
+    )
+    assert "content-encoding" not in client.get("/", headers={"Accept-Encoding": ""}).headers
+
+
+def test_no_accept_encoding_header() -> None:
+    messages = raw_get(GZipMiddleware(text_app(BIG)), None)
+    assert messages[1]["body"] == BIG
+
+
+def test_already_encoded_untouched() -> None:
+    app = GZipMiddleware(text_app(BIG, [(b"content-encoding", b"br")]))
+    messages = raw_get(app, "gzip")
+    assert messages[1]["body"] == BIG
+
+
+def test_excluded_media_type_untouched() -> None:
+    app = GZipMiddleware(
+        streaming_app([BIG], [(b"content-type", b"text/event-stream; charset=utf-8")])
+    )
+    messages = raw_get(app, "gzip")
+    assert messages[1]["body"] == BIG
+
+
+def test_streaming_is_compressed_per_chunk() -> None:
+    app = GZipMiddleware(streaming_app([b"a" * 100, b"b" * 100]), compresslevel=6)
+    messages = raw_get(app, "gzip")
+    start = messages[0]
+    assert (b"content-encoding", b"gzip") in start["headers"]  # type: ignore[operator]
+    assert not any(k == b"content-length" for k, _ in start["headers"])  # type: ignore[attr-defined]
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    # every chunk decodes right away: nothing held back
+    assert decoder.decompress(messages[1]["body"]) == b"a" * 100  # type: ignore[arg-type]
+    assert decoder.decompress(messages[2]["body"]) == b"b" * 100  # type: ignore[arg-type]
+    assert decoder.decompress(messages[3]["body"]) == b""  # type: ignore[arg-type]
+    assert decoder.eof
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [
+        ("gzip, br, zstd", "zstd"),
+        ("gzip, br", "br"),
+        ("br;q=0.5, gzip", "gzip"),
+        ("*", "zstd"),
+        ("*;q=0.5, gzip", "gzip"),
+        ("zstd;q=0, *", "br"),
+        ("GZIP", "gzip"),
+    ],
+)
+def test_negotiation(accept: str, coding: str) -> None:
+    assert choose_coding(accept, ("zstd", "br", "gzip")) == coding
+
+
+@pytest.mark.parametrize(
+    "accept", ["junk;;;", "gzip;q=abc", "gzip;q=2", ",,,", "gzip;q=-1", ";q=1"]
+)
+def test_bad_accept_encoding_is_identity(accept: str) -> None:
+    assert choose_coding(accept, ("gzip",)) is None
+    response = TestClient(CompressionMiddleware(text_app(BIG))).get(
+        "/", headers={"Accept-Encoding": accept}
+    )
+    assert response.status_code == 200
+    assert "content-encoding" not in response.headers
+
+
+def test_accepted_codings_parse() -> None:
+    assert accepted_codings("gzip;level=1;q=0.5, br") == {"gzip": 0.5, "br": 1.0}
+
+
+def test_all_codecs_available_here() -> None:
+    assert set(AVAILABLE) == {"gzip", "br", "zstd"}
+
+
+@pytest.mark.parametrize("coding", ["zstd", "br"])
+def test_compression_codecs_whole_and_streaming(coding: str) -> None:
+    decode = {
+        "br": brotli.decompress,
+        "zstd": lambda data: zstandard.ZstdDecompressor().decompressobj().decompress(data),
+    }[coding]
+    whole = raw_get(CompressionMiddleware(text_app(BIG)), coding)
+    assert (b"content-encoding", coding.encode()) in whole[0]["headers"]  # type: ignore[operator]
+    assert decode(whole[1]["body"]) == BIG
+    stream = raw_get(CompressionMiddleware(streaming_app([BIG, BIG])), coding)
+    assert decode(b"".join(m["body"] for m in stream[1:])) == BIG * 2  # type: ignore[misc]
+
+
+def test_compression_with_testclient_and_levels() -> None:
+    client = TestClient(CompressionMiddleware(text_app(BIG), levels={"gzip": 1}, codings=("gzip",)))
+    response = client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.content == BIG
+
+
+def test_pathsend_passes_through_and_extension_is_hidden() -> None:
+    import asyncio
+
+    seen: list[object] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope["extensions"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.pathsend", "path": "/x"})
+        await send({"type": "http.response.trailers", "headers": []})
+
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request"}
+
+    scope = {
+        "type": "http",
+        "headers": [(b"accept-encoding", b"gzip")],
+        "extensions": {"http.response.pathsend": {}, "other": {}},
+    }
+    asyncio.run(CompressionMiddleware(app)(scope, receive, send))  # type: ignore[arg-type]
+    assert seen == [{"other": {}}]
+    assert [m["type"] for m in sent] == [
+        "http.response.start",
+        "http.response.pathsend",
+        "http.response.trailers",
+    ]
+
+
+def test_lifespan_passes_through() -> None:
+    with TestClient(GZipMiddleware(lifespan_app)):
+        pass

@@ -1,0 +1,54 @@
+import pytest
+from mw_apps import lifespan_app, run, text_app
+
+from asgi_middleware import HTTPSRedirectMiddleware
+from asgi_testclient import TestClient, WebSocketDenialResponse
+
+
+@pytest.mark.parametrize(
+    ("base", "target"),
+    [
+        ("http://testserver", "https://testserver/a/b?x=1&y=2"),
+        ("http://testserver:80", "https://testserver/a/b?x=1&y=2"),
+        ("http://testserver:443", "https://testserver/a/b?x=1&y=2"),
+        ("http://testserver:8080", "https://testserver:8080/a/b?x=1&y=2"),
+    ],
+)
+def test_redirects_keeping_path_and_query(base: str, target: str) -> None:
+    client = TestClient(HTTPSRedirectMiddleware(text_app()), base_url=base, follow_redirects=False)
+    response = client.get("/a/b?x=1&y=2")
+    assert response.status_code == 307
+    assert response.headers["location"] == target
+
+
+def test_https_passes_and_308() -> None:
+    client = TestClient(
+        HTTPSRedirectMiddleware(text_app(), status_code=308), base_url="https://testserver"
+    )
+    assert client.get("/").text == "hello"
+    plain = TestClient(HTTPSRedirectMiddleware(text_app(), status_code=308), follow_redirects=False)
+    assert plain.get("/").status_code == 308
+
+
+def test_bad_status() -> None:
+    with pytest.raises(ValueError, match="redirect status"):
+        HTTPSRedirectMiddleware(text_app(), status_code=200)
+
+
+def test_websocket_denied_with_a_redirect() -> None:
+    client = TestClient(HTTPSRedirectMiddleware(text_app()))
+    with pytest.raises(WebSocketDenialResponse) as info, client.websocket_connect("/ws?a=1"):
+        pass  # pragma: no cover
+    assert info.value.response.status_code == 307
+    assert info.value.response.headers["location"] == "wss://testserver/ws?a=1"
+
+
+def test_websocket_closed_without_denial_extension() -> None:
+    scope = {"type": "websocket", "scheme": "ws", "path": "/ws", "headers": [(b"host", b"h")]}
+    sent = run(HTTPSRedirectMiddleware(text_app()), scope, [{"type": "websocket.connect"}])
+    assert sent == [{"type": "websocket.close", "code": 1008, "reason": "Use wss://"}]
+
+
+def test_lifespan_passes_through() -> None:
+    with TestClient(HTTPSRedirectMiddleware(lifespan_app)):
+        pass

@@ -1,0 +1,86 @@
+import pytest
+from mw_apps import lifespan_app, text_app
+
+from asgi_middleware import TrustedHostMiddleware
+from asgi_protocol.exceptions import WebSocketDisconnect
+from asgi_protocol.types import Receive, Scope, Send
+from asgi_testclient import TestClient
+
+
+async def ws_app(scope: Scope, receive: Receive, send: Send) -> None:
+    await receive()
+    await send({"type": "websocket.accept"})
+    await send({"type": "websocket.close", "code": 1000})
+
+
+def client(base_url: str = "http://example.com", **kwargs: object) -> TestClient:
+    app = TrustedHostMiddleware(text_app(), **kwargs)  # type: ignore[arg-type]
+    return TestClient(app, base_url=base_url, follow_redirects=False)
+
+
+@pytest.mark.parametrize("host", ["example.com", "EXAMPLE.com:8000", "api.example.org", "[::1]:80"])
+def test_allowed_hosts(host: str) -> None:
+    c = client(allowed_hosts=["example.com", "*.example.org", "[::1]"])
+    assert c.get("/", headers={"Host": host}).text == "hello"
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.com", "example.org", "bad host", "example.com:80:80", "ex@mple.com", ""]
+)
+def test_rejected_hosts(host: str) -> None:
+    c = client(allowed_hosts=["example.com", "*.example.org"])
+    response = c.get("/", headers={"Host": host})
+    assert (response.status_code, response.text) == (400, "Invalid host header")
+
+
+def test_missing_host() -> None:
+    import asyncio
+
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    app = TrustedHostMiddleware(text_app(), allowed_hosts=["example.com"])
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""}
+    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    assert sent[0]["status"] == 400
+
+
+def test_allow_any_by_default() -> None:
+    assert client().get("/", headers={"Host": "anything"}).text == "hello"
+
+
+def test_www_redirect() -> None:
+    c = client("http://example.com:8000", allowed_hosts=["www.example.com"])
+    response = c.get("/path?q=1")
+    assert response.status_code == 307
+    assert response.headers["location"] == "http://www.example.com:8000/path?q=1"
+
+
+def test_www_redirect_disabled() -> None:
+    response = client(allowed_hosts=["www.example.com"], www_redirect=False).get("/")
+    assert response.status_code == 400
+
+
+def test_bad_pattern() -> None:
+    with pytest.raises(ValueError, match="like '\\*.example.com'"):
+        TrustedHostMiddleware(text_app(), allowed_hosts=["example.*"])
+
+
+def test_websocket_denied_and_allowed() -> None:
+    app = TrustedHostMiddleware(ws_app, allowed_hosts=["example.com"])
+    with pytest.raises(WebSocketDisconnect) as info:
+        with TestClient(app, base_url="http://evil.com").websocket_connect("/"):
+            pass  # pragma: no cover
+    assert info.value.code == 1008
+    with TestClient(app, base_url="http://example.com").websocket_connect("/") as ws:
+        assert ws.receive()["type"] == "websocket.close"
+
+
+def test_lifespan_passes_through() -> None:
+    with TestClient(TrustedHostMiddleware(lifespan_app, allowed_hosts=["example.com"])):
+        pass
