@@ -35,13 +35,16 @@ async def lifespan_app(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def run(
-    app: Any, scope: dict[str, Any], incoming: list[dict[str, Any]] | None = None
+    app: Any,
+    scope: dict[str, Any],
+    incoming: list[dict[str, Any]] | None = None,
+    sent: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Drive an ASGI app directly with `incoming` messages; return what it sent."""
     import asyncio
 
     queue = list(incoming or [{"type": "http.request", "body": b""}])
-    sent: list[dict[str, Any]] = []
+    sent = [] if sent is None else sent
 
     async def receive() -> dict[str, Any]:
         if queue:

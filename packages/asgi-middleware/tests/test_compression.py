@@ -200,3 +200,43 @@ def test_pathsend_passes_through_and_extension_is_hidden() -> None:
 def test_lifespan_passes_through() -> None:
     with TestClient(GZipMiddleware(lifespan_app)):
         pass
+
+
+def test_missing_codecs_are_not_offered(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from asgi_middleware import _codecs
+
+    monkeypatch.setitem(sys.modules, "brotli", None)
+    monkeypatch.setitem(sys.modules, "zstandard", None)
+    assert set(_codecs.discover()) == {"gzip"}
+    from asgi_middleware import compression
+
+    monkeypatch.setattr(compression, "AVAILABLE", {"gzip": _codecs.AVAILABLE["gzip"]})
+    middleware = CompressionMiddleware(text_app(BIG))
+    assert middleware.preference == ("gzip",)
+    assert raw_get(middleware, "zstd, br")[1]["body"] == BIG
+
+
+def test_response_extensions_without_pathsend() -> None:
+    from mw_apps import run
+
+    sent = run(
+        GZipMiddleware(text_app(BIG)),
+        {"type": "http", "headers": [(b"accept-encoding", b"gzip")], "extensions": {"x": {}}},
+    )
+    assert gzip_decompress(sent[1]["body"]) == BIG
+
+
+def gzip_decompress(data: bytes) -> bytes:
+    return zlib.decompress(data, 16 + zlib.MAX_WBITS)
+
+
+def test_non_body_message_before_start_passes() -> None:
+    from mw_apps import run
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.debug", "info": {}})
+
+    sent = run(GZipMiddleware(app), {"type": "http", "headers": [(b"accept-encoding", b"gzip")]})
+    assert sent == [{"type": "http.response.debug", "info": {}}]

@@ -87,10 +87,16 @@ def _zstd_factory() -> Callable[[int], Encoder] | None:
     return _Zstandard
 
 
-AVAILABLE: dict[str, Callable[[int], Encoder]] = {"gzip": _Gzip}
-for _name, _factory in (("br", _brotli_factory()), ("zstd", _zstd_factory())):
-    if _factory is not None:
-        AVAILABLE[_name] = _factory
+def discover() -> dict[str, Callable[[int], Encoder]]:
+    """The codings this interpreter can produce: gzip always, br and zstd when installed."""
+    found: dict[str, Callable[[int], Encoder]] = {"gzip": _Gzip}
+    for name, factory in (("br", _brotli_factory()), ("zstd", _zstd_factory())):
+        if factory is not None:
+            found[name] = factory
+    return found
+
+
+AVAILABLE = discover()
 
 
 def accepted_codings(header: str) -> dict[str, float]:

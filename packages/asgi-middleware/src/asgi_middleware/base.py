@@ -57,6 +57,8 @@ class _StreamedResponse(Response):
         async for chunk in self.body_iterator:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+        if self.background is not None:
+            await self.background()
 
 
 class BaseHTTPMiddleware:

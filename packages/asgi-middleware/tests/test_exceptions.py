@@ -1,0 +1,129 @@
+from typing import Any
+
+import pytest
+from mw_apps import lifespan_app, run
+
+from asgi_middleware import ExceptionMiddleware, ServerErrorMiddleware, WebSocketConnection
+from asgi_protocol.exceptions import HTTPException, WebSocketDisconnect, WebSocketException
+from asgi_responses import PlainTextResponse
+from asgi_testclient import TestClient
+
+
+def raising(exc: Exception, start: bool = False) -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if start:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise exc
+
+    return app
+
+
+def get(app: Any, path: str = "/") -> Any:
+    return TestClient(app, raise_server_exceptions=False).get(path)
+
+
+def test_http_exception_default() -> None:
+    response = get(ExceptionMiddleware(raising(HTTPException(418, "teapot", {"X-A": "1"}))))
+    assert (response.status_code, response.text, response.headers["x-a"]) == (418, "teapot", "1")
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_no_body_statuses(status: int) -> None:
+    response = get(ExceptionMiddleware(raising(HTTPException(status))))
+    assert response.status_code == status
+    assert response.content == b""
+
+
+def test_handlers_by_class_most_specific_wins() -> None:
+    class Base(Exception):
+        pass
+
+    class Child(Base):
+        pass
+
+    async def base_handler(request: Any, exc: Exception) -> Any:
+        return PlainTextResponse("base", 500)
+
+    def child_handler(request: Any, exc: Exception) -> Any:
+        return PlainTextResponse("child", 500)
+
+    middleware = ExceptionMiddleware(raising(Child()), handlers={Base: base_handler})
+    assert get(middleware).text == "base"
+    middleware.add_exception_handler(Child, child_handler)
+    assert get(middleware).text == "child"
+
+
+def test_handlers_by_status_code() -> None:
+    def handler(request: Any, exc: Exception) -> Any:
+        return PlainTextResponse(f"custom {request.url.path}", 404)
+
+    middleware = ExceptionMiddleware(raising(HTTPException(404)), handlers={404: handler})
+    assert get(middleware, "/x").text == "custom /x"
+    other = ExceptionMiddleware(raising(HTTPException(400, "bad")), handlers={404: handler})
+    assert get(other).text == "bad"
+
+
+def test_unhandled_reraises() -> None:
+    with pytest.raises(KeyError):
+        TestClient(ExceptionMiddleware(raising(KeyError("k")))).get("/")
+
+
+def test_bad_handler_key() -> None:
+    with pytest.raises(TypeError, match="Exception subclass or a status code"):
+        ExceptionMiddleware(raising(KeyError()), handlers={"nope": print})
+    with pytest.raises(TypeError):
+        ExceptionMiddleware(raising(KeyError())).add_exception_handler(str, print)  # type: ignore[arg-type]
+
+
+def test_response_already_started() -> None:
+    app = ExceptionMiddleware(raising(HTTPException(400), start=True))
+    with pytest.raises(
+        RuntimeError, match="Caught handled exception, but response already started."
+    ):
+        run(app, {"type": "http"})
+
+
+def test_handler_returning_none() -> None:
+    app = ExceptionMiddleware(
+        raising(ValueError()), handlers={ValueError: lambda request, exc: None}
+    )
+    assert run(app, {"type": "http"}) == []
+
+
+def test_reuses_server_error_tracker() -> None:
+    stack = ServerErrorMiddleware(ExceptionMiddleware(raising(HTTPException(400, "bad"))))
+    assert get(stack).text == "bad"
+    started = ServerErrorMiddleware(ExceptionMiddleware(raising(HTTPException(400), start=True)))
+    with pytest.raises(RuntimeError, match="already started"):
+        run(started, {"type": "http"})
+
+
+async def ws_raising(scope: Any, receive: Any, send: Any) -> None:
+    await receive()
+    raise WebSocketException(1003, "nope")
+
+
+def test_websocket_exception_closes() -> None:
+    client = TestClient(ExceptionMiddleware(ws_raising))
+    with pytest.raises(WebSocketDisconnect) as info, client.websocket_connect("/"):
+        pass  # pragma: no cover
+    assert (info.value.code, info.value.reason) == (1003, "nope")
+
+
+def test_websocket_custom_handler() -> None:
+    seen: list[Any] = []
+
+    async def handler(websocket: WebSocketConnection, exc: Exception) -> None:
+        seen.append(websocket.url.path)
+        await websocket.send({"type": "websocket.accept"})
+        await websocket.close()
+
+    client = TestClient(ExceptionMiddleware(ws_raising, handlers={WebSocketException: handler}))
+    with client.websocket_connect("/ws") as ws:
+        assert ws.receive()["type"] == "websocket.close"
+    assert seen == ["/ws"]
+
+
+def test_lifespan() -> None:
+    with TestClient(ExceptionMiddleware(lifespan_app)):
+        pass
