@@ -67,7 +67,9 @@ def test_cookie_format_and_options() -> None:
         secret_key=Secret("k"),
     )
     cookie = client.get("/set?a=1").headers["set-cookie"]
-    assert "; secure" in cookie and "; domain=a.com" in cookie and "samesite=strict" in cookie
+    assert "; secure" in cookie
+    assert "; domain=a.com" in cookie
+    assert "samesite=strict" in cookie
     assert "max-age" not in cookie
     value = cookie.split(";")[0].split("=", 1)[1]
     payload, timestamp, signature = value.split(".")

@@ -73,9 +73,9 @@ def test_bad_pattern() -> None:
 
 def test_websocket_denied_and_allowed() -> None:
     app = TrustedHostMiddleware(ws_app, allowed_hosts=["example.com"])
-    with pytest.raises(WebSocketDisconnect) as info:
-        with TestClient(app, base_url="http://evil.com").websocket_connect("/"):
-            pass  # pragma: no cover
+    denied = TestClient(app, base_url="http://evil.com")
+    with pytest.raises(WebSocketDisconnect) as info, denied.websocket_connect("/"):
+        pass  # pragma: no cover
     assert info.value.code == 1008
     with TestClient(app, base_url="http://example.com").websocket_connect("/") as ws:
         assert ws.receive()["type"] == "websocket.close"
