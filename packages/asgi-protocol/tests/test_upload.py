@@ -1,3 +1,6 @@
+import pytest
+
+from asgi_protocol import _upload
 from asgi_protocol._upload import SPOOL_MAX_SIZE
 from asgi_protocol.datastructures import FormData, Headers, UploadFile
 
@@ -46,3 +49,23 @@ async def test_form_data_close_closes_every_file() -> None:
     await form.close()
     assert first.file.closed
     assert second.file.closed
+
+
+async def test_the_write_that_rolls_over_runs_in_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = _upload.run_in_threadpool
+
+    async def spy(func: object, *args: object) -> object:
+        calls.append(getattr(func, "__name__", "?"))
+        return await real(func, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_upload, "run_in_threadpool", spy)
+    upload = UploadFile.spooled()
+    await upload.write(b"x" * SPOOL_MAX_SIZE)  # exactly full: still in memory, no thread
+    assert upload._in_memory
+    assert calls == []
+    await upload.write(b"y")  # this one rolls the spool to disk, so it runs in the pool
+    assert calls == ["write"]
+    assert not upload._in_memory
+    assert upload.size == SPOOL_MAX_SIZE + 1
+    await upload.close()

@@ -27,7 +27,17 @@ from asgi_protocol.datastructures import (
 )
 from asgi_protocol.exceptions import HTTPException, WebSocketDisconnect, WebSocketException
 from asgi_protocol.paths import get_route_path
-from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
+from asgi_protocol.types import (
+    ASGIApp,
+    ExceptionHandler,
+    Lifespan,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    StatefulLifespan,
+    StatelessLifespan,
+)
 
 __all__ = [
     "URL",
@@ -37,10 +47,12 @@ __all__ = [
     "Config",
     "Environ",
     "EnvironError",
+    "ExceptionHandler",
     "FormData",
     "HTTPException",
     "Headers",
     "ImmutableMultiDict",
+    "Lifespan",
     "Message",
     "MultiDict",
     "MutableHeaders",
@@ -50,6 +62,8 @@ __all__ = [
     "Secret",
     "Send",
     "State",
+    "StatefulLifespan",
+    "StatelessLifespan",
     "URLPath",
     "UploadFile",
     "WebSocketDisconnect",

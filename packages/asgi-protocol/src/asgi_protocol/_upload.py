@@ -46,10 +46,18 @@ class UploadFile:
         rolled = getattr(self.file, "_rolled", True)
         return not rolled
 
+    def _write_stays_in_memory(self, data: bytes) -> bool:
+        # A write that pushes the spool past its max size rolls it to disk (blocking I/O),
+        # so only writes that fit stay on the loop.
+        if not self._in_memory:
+            return False
+        max_size: int = getattr(self.file, "_max_size", 0)
+        return self.file.tell() + len(data) <= max_size
+
     async def write(self, data: bytes) -> None:
         if self.size is not None:
             self.size += len(data)
-        if self._in_memory:
+        if self._write_stays_in_memory(data):
             self.file.write(data)
         else:
             await run_in_threadpool(self.file.write, data)
