@@ -189,6 +189,21 @@ def coverage(session: nox.Session) -> None:
 
 
 @nox.session
+def hostile(session: nox.Session) -> None:
+    """Hostile input, property and fault tests across every package (tests/hostile, tests/faults)."""
+    install(
+        session,
+        *install_args(["asgi-toolkit[full]"]),
+        "pytest>=8",
+        "pytest-asyncio>=0.24",
+        "hypothesis>=6",
+    )
+    session.run(
+        "pytest", "tests/hostile", "tests/faults", f"--rootdir={ROOT}", "-p", "no:cacheprovider"
+    )
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Serve the example app with uvicorn on 127.0.0.1:8000."""
     install(
@@ -219,8 +234,19 @@ def bench(session: nox.Session) -> None:
         "uvicorn>=0.30",
         "httptools",
         "python-multipart",
+        "websockets",
     )
     session.chdir(ROOT)
     session.run("python", "-m", "bench.inprocess")
     session.run("python", "-m", "bench.e2e")
     session.run("python", "-m", "bench.memory")
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """The example app under uvicorn, under a bounded mix of clients (python -m bench.soak)."""
+    install(
+        session, *install_args(["asgi-toolkit[full]"]), "uvicorn>=0.30", "httptools", "websockets"
+    )
+    session.chdir(ROOT)
+    session.run("python", "-m", "bench.soak", *session.posargs)
