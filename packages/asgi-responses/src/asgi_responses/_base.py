@@ -69,17 +69,18 @@ class Response:
             if body is not None and status >= 200 and status not in _NO_BODY_STATUS:
                 raw.append((b"content-length", str(len(body)).encode()))
             if media_type is not None:
-                raw.append((b"content-type", _CONTENT_TYPE_CACHE.get((media_type, self.charset))
-                            or content_type_bytes(media_type, self.charset)))  # fmt: skip
+                content_type = _CONTENT_TYPE_CACHE.get((media_type, self.charset))
+                if content_type is None:
+                    content_type = content_type_bytes(media_type, self.charset)
+                raw.append((b"content-type", content_type))
             self.raw_headers = raw
             return
         has_length = has_type = False
-        if headers:
-            for key, value in headers.items():
-                name = encode_header_value(key, what="name").lower()
-                raw.append((name, encode_header_value(value)))
-                has_length = has_length or name == b"content-length"
-                has_type = has_type or name == b"content-type"
+        for key, value in headers.items():
+            name = encode_header_value(key, what="name").lower()
+            raw.append((name, encode_header_value(value)))
+            has_length = has_length or name == b"content-length"
+            has_type = has_type or name == b"content-type"
         if body is not None and not has_length and not (status < 200 or status in _NO_BODY_STATUS):
             raw.append((b"content-length", str(len(body)).encode()))
         if media_type is not None and not has_type:

@@ -49,9 +49,9 @@ def cookie_header_value(
         if samesite.lower() not in _SAMESITE:
             raise ValueError(f"samesite must be one of 'strict', 'lax' or 'none', not {samesite!r}")
         morsel["samesite"] = samesite
-    if partitioned:
-        morsel["partitioned"] = True
     output = morsel.OutputString()
+    if partitioned:  # CHIPS; http.cookies knows the attribute only from Python 3.14
+        output += "; Partitioned"
     if "\r" in output or "\n" in output or "\x00" in output:
         raise ValueError("Cookie attributes must not contain CR, LF or NUL")
     return output

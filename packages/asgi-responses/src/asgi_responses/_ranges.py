@@ -42,11 +42,11 @@ def parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
             ranges.append((max(size - suffix, 0), size))
             continue
         start = int(first)
-        end = size if last == "" else int(last) + 1
-        if end <= start:
+        if last != "" and int(last) < start:
             return None  # a reversed range is invalid syntax
         if start >= size:
             continue  # unsatisfiable on its own; others may still be satisfiable
+        end = size if last == "" else int(last) + 1
         ranges.append((start, min(end, size)))
     if not ranges:
         raise RangeNotSatisfiable("No requested range overlaps the file")

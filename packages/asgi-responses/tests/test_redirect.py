@@ -1,0 +1,25 @@
+from asgi_responses import RedirectResponse
+from asgi_tasks import BackgroundTask
+from asgi_testclient import TestClient
+
+
+def test_location_is_quoted_and_status_defaults_to_307() -> None:
+    response = RedirectResponse("/a b/ü?x=1&y=ö#frag")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/a%20b/%C3%BC?x=1&y=%C3%B6#frag"
+    assert response.body == b""
+
+
+def test_custom_status_headers_and_background() -> None:
+    ran: list[int] = []
+    response = RedirectResponse(
+        "https://example.com/", 301, {"x": "1"}, BackgroundTask(ran.append, 1)
+    )
+    client = TestClient(response, follow_redirects=False)
+    answer = client.get("/")
+    assert (answer.status_code, answer.headers["location"], answer.headers["x"]) == (
+        301,
+        "https://example.com/",
+        "1",
+    )
+    assert ran == [1]
