@@ -1,0 +1,96 @@
+"""Range header abuse against StaticFiles (FileResponse underneath): 206, 200 or 416, fast."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from asgi_toolkit.staticfiles import StaticFiles
+from asgi_testclient import TestClient
+
+DATA = bytes(range(256)) * 40  # 10240 bytes
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> TestClient:
+    (tmp_path / "data.bin").write_bytes(DATA)
+    return TestClient(StaticFiles(directory=tmp_path), raise_server_exceptions=False)
+
+
+def get(client: TestClient, header: str) -> tuple[int, bytes, dict[str, str]]:
+    response = client.get("/data.bin", headers={"range": header})
+    return response.status_code, response.content, dict(response.headers)
+
+
+def test_thousands_of_ranges_are_refused_quickly(files: TestClient) -> None:
+    header = "bytes=" + ",".join(f"{i * 3}-{i * 3}" for i in range(3000))
+    start = time.perf_counter()
+    status, _, headers = get(files, header)
+    assert time.perf_counter() - start < 2
+    assert status == 416
+    assert headers["content-range"] == f"bytes */{len(DATA)}"
+
+
+def test_thousands_of_overlapping_ranges_merge_into_one(files: TestClient) -> None:
+    header = "bytes=" + ",".join(f"{i}-{i + 100}" for i in range(0, 600, 1))
+    status, body, headers = get(files, header)
+    assert status == 206
+    assert headers["content-range"] == f"bytes 0-699/{len(DATA)}"
+    assert body == DATA[:700]
+
+
+def test_overlapping_ranges_are_merged(files: TestClient) -> None:
+    status, body, headers = get(files, "bytes=0-10,5-20,15-30")
+    assert status == 206
+    assert headers["content-range"] == f"bytes 0-30/{len(DATA)}"
+    assert body == DATA[:31]
+
+
+def test_huge_numbers_are_clamped(files: TestClient) -> None:
+    status, body, headers = get(files, "bytes=100-" + "9" * 400)
+    assert status == 206
+    assert headers["content-range"] == f"bytes 100-{len(DATA) - 1}/{len(DATA)}"
+    assert body == DATA[100:]
+
+
+def test_huge_start_is_unsatisfiable(files: TestClient) -> None:
+    status, _, headers = get(files, "bytes=" + "9" * 400 + "-")
+    assert status == 416
+    assert headers["content-range"] == f"bytes */{len(DATA)}"
+
+
+def test_negative_range_is_a_suffix(files: TestClient) -> None:
+    status, body, _ = get(files, "bytes=-100")
+    assert status == 206
+    assert body == DATA[-100:]
+
+
+def test_double_negative_is_ignored(files: TestClient) -> None:
+    status, body, _ = get(files, "bytes=--5")
+    assert status == 200
+    assert body == DATA
+
+
+def test_reversed_range_is_ignored(files: TestClient) -> None:
+    status, body, _ = get(files, "bytes=500-100")
+    assert status == 200
+    assert body == DATA
+
+
+def test_bytes_equals_alone_is_ignored(files: TestClient) -> None:
+    status, body, _ = get(files, "bytes=")
+    assert status == 200
+    assert body == DATA
+
+
+def test_non_bytes_unit_is_ignored(files: TestClient) -> None:
+    status, body, _ = get(files, "items=0-5")
+    assert status == 200
+    assert body == DATA
+
+
+def test_very_long_range_header_is_refused(files: TestClient) -> None:
+    status, _, _ = get(files, "bytes=0-1," + "0-1," * 20000 + "0-1")
+    assert status == 416
