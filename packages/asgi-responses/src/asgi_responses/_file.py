@@ -89,7 +89,7 @@ class FileResponse(Response):
     async def _stat(self) -> os.stat_result:
         try:
             result = await run_in_threadpool(os.stat, self.path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # "dir/file.txt/x" is missing too
             raise RuntimeError(f"File at path {self.path} does not exist.") from None
         if not stat.S_ISREG(result.st_mode):
             raise RuntimeError(f"File at path {self.path} is not a file.")

@@ -10,6 +10,20 @@ MAX_RANGES = 100  # after merging; more is refused with 416
 MAX_HEADER = 8192  # characters of Range header we are willing to read
 
 
+_BIG = 10**18  # any position with more digits than this is past the end of every real file
+
+
+def _is_number(text: str) -> bool:
+    # ASCII only: str.isdigit() also accepts "²" or "١", which int() then rejects or misreads.
+    return text.isascii() and text.isdigit()
+
+
+def _number(text: str) -> int:
+    # Capped length: int() of thousands of digits is slow and past 4300 raises ValueError.
+    digits = text.lstrip("0")  # leading zeros don't make a number big
+    return int(digits or "0") if len(digits) <= 18 else _BIG
+
+
 class RangeNotSatisfiable(Exception):
     """No requested range overlaps the file, or the request asks for too many ranges."""
 
@@ -31,22 +45,22 @@ def parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
         if not dash:
             return None
         first, last = first.strip(), last.strip()
-        if not (first.isdigit() or first == "") or not (last.isdigit() or last == ""):
+        if not (_is_number(first) or first == "") or not (_is_number(last) or last == ""):
             return None
         if first == "":
             if last == "":
                 return None
-            suffix = int(last)
+            suffix = _number(last)
             if suffix == 0:
                 continue
             ranges.append((max(size - suffix, 0), size))
             continue
-        start = int(first)
-        if last != "" and int(last) < start:
+        start = _number(first)
+        if last != "" and _number(last) < start:
             return None  # a reversed range is invalid syntax
         if start >= size:
             continue  # unsatisfiable on its own; others may still be satisfiable
-        end = size if last == "" else int(last) + 1
+        end = size if last == "" else _number(last) + 1
         ranges.append((start, min(end, size)))
     if not ranges:
         raise RangeNotSatisfiable("No requested range overlaps the file")
