@@ -37,6 +37,7 @@ def client() -> TestClient:
 
 
 def nested(depth: int) -> str:
+    """`depth` object levels plus the leaf `value`: the depth rule counts depth + 1."""
     return "{ node " + "{ child " * (depth - 1) + "{ value }" + " }" * (depth - 1) + " }"
 
 
@@ -58,7 +59,7 @@ def test_too_deep_query_is_refused(client: TestClient) -> None:
 def test_query_past_max_depth_is_refused(client: TestClient) -> None:
     response = client.post("/", json={"query": nested(20)})
     assert response.status_code == 400
-    assert "Query depth 20 exceeds the limit of 10" in response.text
+    assert "Query depth 21 exceeds the limit of 10" in response.text
 
 
 def test_depth_hidden_in_fragments_is_refused(client: TestClient) -> None:
