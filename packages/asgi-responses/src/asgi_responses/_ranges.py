@@ -14,7 +14,7 @@ _BIG = 10**18  # any position with more digits than this is past the end of ever
 
 
 def _is_number(text: str) -> bool:
-    # ASCII only: str.isdigit() also accepts "²" or "١", which int() then rejects or misreads.
+    # ASCII only: str.isdigit() also accepts "²" or Arabic-Indic digits, which int() then rejects or misreads.
     return text.isascii() and text.isdigit()
 
 
