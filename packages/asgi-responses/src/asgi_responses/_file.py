@@ -144,7 +144,7 @@ class FileResponse(Response):
                 try:
                     ranges = parse_range(range_header, size)
                 except RangeNotSatisfiable as exc:
-                    await self._send_unsatisfiable(send, size, str(exc))
+                    await self._send_unsatisfiable(send, size, str(exc), header_only)
                     return
             if ranges is None:
                 await self._send_whole(scope, send, header_only)
@@ -168,7 +168,9 @@ class FileResponse(Response):
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def _send_unsatisfiable(self, send: Send, size: int, reason: str) -> None:
+    async def _send_unsatisfiable(
+        self, send: Send, size: int, reason: str, header_only: bool
+    ) -> None:
         body = reason.encode()
         headers = [
             (b"content-range", f"bytes */{size}".encode()),
@@ -176,7 +178,10 @@ class FileResponse(Response):
             (b"content-length", str(len(body)).encode()),
         ]
         await send({"type": "http.response.start", "status": 416, "headers": headers})
-        await send({"type": "http.response.body", "body": body, "more_body": False})
+        # HEAD: same headers (the length of the reason included), no body.
+        await send(
+            {"type": "http.response.body", "body": b"" if header_only else body, "more_body": False}
+        )
 
     async def _send_whole(self, scope: Scope, send: Send, header_only: bool) -> None:
         await send(

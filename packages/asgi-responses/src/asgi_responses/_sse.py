@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,9 @@ from asgi_responses._streaming import StreamingResponse
 from asgi_tasks import BackgroundTask
 
 PING = b": ping\n\n"
+# The only line breaks of text/event-stream. str.splitlines() also splits on U+2028, \x0c, \x85
+# and more, which would change the data a client reassembles.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,7 @@ class ServerSentEvent:
     def encode(self) -> bytes:
         lines: list[str] = []
         if self.comment is not None:
-            lines.extend(f": {line}" for line in self.comment.splitlines() or [""])
+            lines.extend(f": {line}" for line in _LINE_BREAK.split(self.comment))
         if self.event is not None:
             lines.append(f"event: {self.event}")
         if self.id is not None:
@@ -45,7 +49,7 @@ class ServerSentEvent:
             lines.append(f"retry: {int(self.retry)}")
         if self.data is not None:
             data = self.data if isinstance(self.data, str) else json.dumps(self.data)
-            lines.extend(f"data: {line}" for line in data.splitlines() or [""])
+            lines.extend(f"data: {line}" for line in _LINE_BREAK.split(data))
         return ("\n".join(lines) + "\n\n").encode("utf-8")
 
 
@@ -73,7 +77,8 @@ class EventSourceResponse(StreamingResponse):
         ping: float | None = 15.0,
     ) -> None:
         source = content if isinstance(content, AsyncIterable) else iterate_in_threadpool(content)
-        merged = {"cache-control": "no-cache", "x-accel-buffering": "no", **(headers or {})}
+        given = {key.lower(): value for key, value in (headers or {}).items()}  # no duplicates
+        merged = {"cache-control": "no-cache", "x-accel-buffering": "no", **given}
         super().__init__(self._events(source, ping), status_code, merged, None, background)
 
     @staticmethod
