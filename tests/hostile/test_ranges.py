@@ -94,3 +94,12 @@ def test_non_bytes_unit_is_ignored(files: TestClient) -> None:
 def test_very_long_range_header_is_refused(files: TestClient) -> None:
     status, _, _ = get(files, "bytes=0-1," + "0-1," * 20000 + "0-1")
     assert status == 416
+
+
+def test_suffix_range_on_an_empty_file_is_unsatisfiable(tmp_path: Path) -> None:
+    # RFC 9110 14.1.3: a suffix range on a zero-length representation is unsatisfiable.
+    (tmp_path / "empty.bin").write_bytes(b"")
+    client = TestClient(StaticFiles(directory=tmp_path), raise_server_exceptions=False)
+    response = client.get("/empty.bin", headers={"range": "bytes=-1"})
+    assert response.status_code == 416
+    assert response.headers["content-range"] == "bytes */0"
