@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import http.cookies
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Literal
 
@@ -34,7 +34,10 @@ def cookie_header_value(
         morsel["max-age"] = int(max_age)
     if expires is not None:
         if isinstance(expires, datetime):
-            morsel["expires"] = format_datetime(expires, usegmt=True)
+            if expires.tzinfo is None:
+                raise ValueError("Cookie expires must be a timezone-aware datetime")
+            # Cookie dates are GMT; an aware datetime in any zone names the same instant.
+            morsel["expires"] = format_datetime(expires.astimezone(UTC), usegmt=True)
         else:
             morsel["expires"] = expires
     if path is not None:
