@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import Recorder, http_scope, receive_from
+from fault_helpers import Recorder, http_scope, receive_from
 
 from asgi_toolkit import App
 from asgi_toolkit.background import BackgroundTask
@@ -97,7 +97,10 @@ async def test_exception_in_lifespan_shutdown_is_reported_as_failed() -> None:
         raise Boom("shutdown")
 
     messages = await lifespan_messages(App(lifespan=lifespan))
-    assert [m["type"] for m in messages] == ["lifespan.startup.complete", "lifespan.shutdown.failed"]
+    assert [m["type"] for m in messages] == [
+        "lifespan.startup.complete",
+        "lifespan.shutdown.failed",
+    ]
     assert "shutdown" in messages[1]["message"]
 
 

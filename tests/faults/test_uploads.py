@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Recorder, http_scope
+from fault_helpers import Recorder, http_scope
 
 from asgi_toolkit import App
 from asgi_toolkit.requests import ClientDisconnect, Request
@@ -111,5 +111,6 @@ async def test_completed_upload_closes_its_temp_files(spools: list[Any], tmp_pat
     send = Recorder()
     await app()(http_scope("/", "POST", HEADERS), receive, send)
     assert send.status == 200
-    assert spools and all(spool.closed for spool in spools)
+    assert spools
+    assert all(spool.closed for spool in spools)
     assert leftovers(tmp_path) == []

@@ -1,4 +1,4 @@
-"""Shared helpers for hostile-input tests: an app echoing form results, multipart builders."""
+"""Fixtures for hostile-input tests: an app that parses forms with default and raised limits."""
 
 from __future__ import annotations
 
@@ -6,27 +6,11 @@ from typing import Any
 
 import pytest
 
+from asgi_testclient import TestClient
 from asgi_toolkit import App
 from asgi_toolkit.requests import Request
 from asgi_toolkit.responses import JSONResponse
 from asgi_toolkit.routing import Route
-from asgi_testclient import TestClient
-
-BOUNDARY = "hostileboundary"
-
-
-def multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = BOUNDARY) -> bytes:
-    """Encode (name, filename-or-None, data) parts as a multipart/form-data body."""
-    out = bytearray()
-    for name, filename, data in parts:
-        out += f"--{boundary}\r\n".encode()
-        disposition = f'form-data; name="{name}"'
-        if filename is not None:
-            disposition += f'; filename="{filename}"'
-        out += f"Content-Disposition: {disposition}\r\n\r\n".encode()
-        out += data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return bytes(out)
 
 
 async def form_echo(request: Request) -> JSONResponse:

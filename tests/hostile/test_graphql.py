@@ -8,8 +8,8 @@ from typing import Any
 import graphene
 import pytest
 
-from asgi_toolkit.graphql import GraphQLApp
 from asgi_testclient import TestClient
+from asgi_toolkit.graphql import GraphQLApp
 
 
 class Node(graphene.ObjectType):

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from asgi_requests import parse_cookie_header
+from asgi_testclient import TestClient
 from asgi_toolkit import App
 from asgi_toolkit.datastructures import Headers, MutableHeaders
 from asgi_toolkit.requests import Request
 from asgi_toolkit.responses import JSONResponse, PlainTextResponse, Response
 from asgi_toolkit.routing import Route
-from asgi_requests import parse_cookie_header
-from asgi_testclient import TestClient
 
 
 @pytest.mark.parametrize("value", ["a\r\nSet-Cookie: evil=1", "a\nX: y", "a\rb", "a\x00b"])
@@ -39,7 +39,8 @@ def test_crlf_in_a_cookie_value_is_escaped_never_sent_raw() -> None:
     response = Response(b"")
     response.set_cookie("name", "v\r\nSet-Cookie: evil=1")
     (cookie,) = [v for k, v in response.raw_headers if k == b"set-cookie"]
-    assert b"\r" not in cookie and b"\n" not in cookie
+    assert b"\r" not in cookie
+    assert b"\n" not in cookie
 
 
 def test_injection_in_a_cookie_name_raises() -> None:
@@ -157,7 +158,9 @@ def drive(
     return sent[0]["status"], body
 
 
-@pytest.mark.parametrize("query", [b"a=%zz", b"a=%", b"%%%=1", b"a=%ff%fe", b"a=\xff\xfe", b"&&=&="])
+@pytest.mark.parametrize(
+    "query", [b"a=%zz", b"a=%", b"%%%=1", b"a=%ff%fe", b"a=\xff\xfe", b"&&=&="]
+)
 def test_bad_percent_encoding_in_the_query(client: TestClient, query: bytes) -> None:
     status, _ = drive(client.app, "/x", b"/x", query, [(b"host", b"testserver")])
     assert status == 200

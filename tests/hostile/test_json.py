@@ -6,11 +6,11 @@ import time
 
 import pytest
 
+from asgi_testclient import TestClient
 from asgi_toolkit import App
 from asgi_toolkit.requests import Request
 from asgi_toolkit.responses import JSONResponse
 from asgi_toolkit.routing import Route
-from asgi_testclient import TestClient
 
 
 async def echo(request: Request) -> JSONResponse:
@@ -23,7 +23,9 @@ async def kind(request: Request) -> JSONResponse:
 
 @pytest.fixture
 def client() -> TestClient:
-    app = App(routes=[Route("/echo", echo, methods=["POST"]), Route("/kind", kind, methods=["POST"])])
+    app = App(
+        routes=[Route("/echo", echo, methods=["POST"]), Route("/kind", kind, methods=["POST"])]
+    )
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from itertools import pairwise
 from urllib.parse import unquote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asgi_toolkit.datastructures import Headers, UploadFile
 from asgi_requests import FormError, MultiPartParser, parse_cookie_header
 from asgi_responses import RangeNotSatisfiable, content_disposition, parse_range
+from asgi_toolkit.datastructures import Headers, UploadFile
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,9 +50,7 @@ def test_parse_cookie_header_round_trips_simple_pairs(pairs: list[tuple[str, str
 # ---- Range ---------------------------------------------------------------------------------
 
 spec = st.one_of(
-    st.tuples(st.integers(0, 300), st.integers(0, 300)).map(
-        lambda p: f"{min(p)}-{max(p)}"
-    ),
+    st.tuples(st.integers(0, 300), st.integers(0, 300)).map(lambda p: f"{min(p)}-{max(p)}"),
     st.integers(0, 300).map(lambda n: f"{n}-"),
     st.integers(0, 300).map(lambda n: f"-{n}"),
 )
@@ -76,7 +75,7 @@ def test_parse_range_matches_a_brute_force_model(specs: list[str], size: int) ->
     assert ranges is not None
     assert ranges == sorted(ranges)
     assert all(0 <= start < end <= size for start, end in ranges)
-    assert all(a_end < b_start for (_, a_end), (b_start, _) in zip(ranges, ranges[1:]))
+    assert all(a_end < b_start for (_, a_end), (b_start, _) in pairwise(ranges))
     covered = {i for start, end in ranges for i in range(start, end)}
     assert covered == wanted
 
@@ -100,11 +99,12 @@ def test_parse_range_never_raises_other_errors(header: str, size: int) -> None:
 @given(st.text(min_size=1, max_size=40), st.sampled_from(["attachment", "inline"]))
 def test_content_disposition_round_trips_filename_star(name: str, kind: str) -> None:
     value = content_disposition(kind, name)
-    assert "\r" not in value and "\n" not in value
+    assert "\r" not in value
+    assert "\n" not in value
     assert value.startswith(f"{kind}; filename=")
     if "filename*=" in value:
         encoded = value.split("filename*=utf-8''", 1)[1]
-        assert ";" not in encoded and " " not in encoded and '"' not in encoded
+        assert not set(encoded) & set('; "')
         assert unquote(encoded, encoding="utf-8", errors="strict") == name
     else:
         assert value == f'{kind}; filename="{name}"'
@@ -132,7 +132,9 @@ def encode(parts: list[tuple[str, str | None, bytes]]) -> bytes:
         disposition = f'form-data; name="{name}"'
         if filename is not None:
             disposition += f'; filename="{filename}"'
-        out += f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
+        out += (
+            f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
+        )
     return bytes(out + f"--{BOUNDARY}--\r\n".encode())
 
 

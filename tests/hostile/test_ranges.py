@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from asgi_toolkit.staticfiles import StaticFiles
 from asgi_testclient import TestClient
+from asgi_toolkit.staticfiles import StaticFiles
 
 DATA = bytes(range(256)) * 40  # 10240 bytes
 

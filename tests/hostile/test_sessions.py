@@ -6,13 +6,13 @@ import time
 
 import pytest
 
+from asgi_testclient import TestClient
 from asgi_toolkit import App
 from asgi_toolkit.middleware import Middleware
 from asgi_toolkit.middleware.sessions import SessionMiddleware
 from asgi_toolkit.requests import Request
 from asgi_toolkit.responses import JSONResponse
 from asgi_toolkit.routing import Route
-from asgi_testclient import TestClient
 
 
 async def login(request: Request) -> JSONResponse:
@@ -55,7 +55,7 @@ def test_tampered_payload_is_ignored() -> None:
     import base64
 
     cookie = session_cookie()
-    payload, timestamp, signature = cookie.split(".")
+    _, timestamp, signature = cookie.split(".")
     forged = base64.urlsafe_b64encode(b'{"user":"admin"}').rstrip(b"=").decode()
     assert whoami_with(f"{forged}.{timestamp}.{signature}") == {}
 

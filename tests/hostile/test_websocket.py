@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from asgi_toolkit.websockets import WebSocket, WebSocketDisconnect
 from asgi_testclient import TestClient
+from asgi_toolkit.websockets import WebSocket, WebSocketDisconnect
 
 events: list[Any] = []
 
@@ -147,4 +147,5 @@ def test_client_leaving_without_close_ends_the_app() -> None:
     with TestClient(echo).websocket_connect("/") as session:
         session.send_text("hi")
         session.receive_text()
-    assert events and events[0][0] == "disconnect"
+    assert events
+    assert events[0][0] == "disconnect"
