@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import resource
+import tempfile
 import time
 import tracemalloc
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
+import pytest
 from hostile_helpers import BOUNDARY, multipart
 
+from asgi_protocol import Headers, UploadFile
+from asgi_requests import FormError, MultiPartParser
 from asgi_testclient import TestClient
 
 CT = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
@@ -136,3 +142,60 @@ def test_20mb_file_part_is_spooled_not_held_in_memory(client: TestClient) -> Non
     assert response.status_code == 200
     # The request body itself is 20 MB in the client; the server side must not add copies.
     assert peak - baseline < 3 * 20 * 1024 * 1024
+
+
+async def lazily(parts: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """The body as a server streams it: 64 KB chunks, never materialised whole."""
+    buffer = bytearray()
+    for piece in parts:
+        buffer += piece
+        if len(buffer) >= 65536:
+            yield bytes(buffer)
+            buffer.clear()
+    yield bytes(buffer)
+
+
+def tiny_fields(count: int) -> Iterator[bytes]:
+    for i in range(count):
+        yield f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nv\r\n'.encode()
+    yield f"--{BOUNDARY}--\r\n".encode()
+
+
+def big_file(size: int) -> Iterator[bytes]:
+    yield f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n'.encode()
+    block = b"z" * 65536
+    for _ in range(size // len(block)):
+        yield block
+    yield f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+async def test_streamed_100k_tiny_fields_stop_at_the_limit_in_little_memory() -> None:
+    parser = MultiPartParser(Headers(CT), lazily(tiny_fields(100_000)))
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(FormError, match="Too many fields"):
+        await parser.parse()
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 2
+    assert peak < 4 * 1024 * 1024
+
+
+async def test_streamed_20mb_file_part_never_holds_more_than_a_few_mb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    parser = MultiPartParser(Headers(CT), lazily(big_file(20 * 1024 * 1024)))
+    tracemalloc.start()
+    start = time.perf_counter()
+    form = await parser.parse()
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    upload = form["f"]
+    assert isinstance(upload, UploadFile)
+    assert upload.size == 20 * 1024 * 1024
+    await form.close()
+    assert elapsed < 2
+    assert peak < 4 * 1024 * 1024  # the 1 MB spool plus a chunk or two, not 20 MB
