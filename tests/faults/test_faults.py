@@ -104,6 +104,25 @@ async def test_exception_in_lifespan_shutdown_is_reported_as_failed() -> None:
     assert "shutdown" in messages[1]["message"]
 
 
+def fail_now() -> None:
+    raise Boom("hook")
+
+
+async def test_exception_in_an_on_startup_hook_is_reported_as_failed() -> None:
+    messages = await lifespan_messages(App(on_startup=[fail_now]))
+    assert [m["type"] for m in messages] == ["lifespan.startup.failed"]
+    assert "hook" in messages[0]["message"]
+
+
+async def test_exception_in_an_on_shutdown_hook_is_reported_as_failed() -> None:
+    messages = await lifespan_messages(App(on_shutdown=[fail_now]))
+    assert [m["type"] for m in messages] == [
+        "lifespan.startup.complete",
+        "lifespan.shutdown.failed",
+    ]
+    assert "hook" in messages[1]["message"]
+
+
 async def ok(request: Request) -> Response:
     return PlainTextResponse("ok")
 

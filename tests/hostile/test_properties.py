@@ -90,6 +90,7 @@ def test_parse_range_never_raises_other_errors(header: str, size: int) -> None:
     if result is not None:
         assert result == sorted(result)
         assert all(0 <= start < end <= size for start, end in result)
+        assert all(a_end < b_start for (_, a_end), (b_start, _) in pairwise(result))
 
 
 # ---- content-disposition -------------------------------------------------------------------
