@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from asgi_protocol.types import Message
+
 
 def http_scope(
     path: str = "/", method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None
@@ -22,9 +24,9 @@ class Recorder:
     """A `send` that keeps every message."""
 
     def __init__(self) -> None:
-        self.messages: list[dict[str, Any]] = []
+        self.messages: list[Message] = []
 
-    async def __call__(self, message: dict[str, Any]) -> None:
+    async def __call__(self, message: Message) -> None:
         self.messages.append(message)
 
     @property

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fault_helpers import Recorder, http_scope, receive_from
 
+from asgi_protocol.types import Message
 from asgi_toolkit import App
 from asgi_toolkit.background import BackgroundTask
 from asgi_toolkit.middleware import Middleware
@@ -63,12 +64,12 @@ async def test_exception_in_a_background_task_comes_after_the_full_response() ->
     assert send.messages[-1].get("more_body", False) is False
 
 
-async def lifespan_messages(app: Any) -> list[dict[str, Any]]:
+async def lifespan_messages(app: Any) -> list[Message]:
     incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    outgoing: list[dict[str, Any]] = []
+    outgoing: list[Message] = []
     await incoming.put({"type": "lifespan.startup"})
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         outgoing.append(message)
         if message["type"] == "lifespan.startup.complete":
             await incoming.put({"type": "lifespan.shutdown"})
@@ -83,7 +84,7 @@ async def test_exception_in_lifespan_startup_is_reported_as_failed() -> None:
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         raise Boom("startup")
-        yield  # pragma: no cover
+        yield  # type: ignore[unreachable]  # pragma: no cover
 
     messages = await lifespan_messages(App(lifespan=lifespan))
     assert [m["type"] for m in messages] == ["lifespan.startup.failed"]
@@ -187,7 +188,7 @@ async def test_client_disconnect_mid_response_stops_an_endless_stream() -> None:
     received = 0
     disconnected = asyncio.Event()
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         nonlocal received
         received += 1
         if received == 5:
@@ -221,7 +222,7 @@ async def test_send_failing_mid_response_ends_the_request() -> None:
 
     count = 0
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         nonlocal count
         count += 1
         if count > 3:

@@ -12,7 +12,7 @@ from asgi_testclient import TestClient
 from asgi_toolkit.graphql import GraphQLApp
 
 
-class Node(graphene.ObjectType):
+class Node(graphene.ObjectType):  # type: ignore[misc]
     value = graphene.Int()
     child = graphene.Field(lambda: Node)
 
@@ -23,7 +23,7 @@ class Node(graphene.ObjectType):
         return 1
 
 
-class Query(graphene.ObjectType):
+class Query(graphene.ObjectType):  # type: ignore[misc]
     node = graphene.Field(Node)
 
     def resolve_node(self, info: Any) -> Node:

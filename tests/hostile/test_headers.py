@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from asgi_protocol.types import Message
 from asgi_requests import parse_cookie_header
 from asgi_testclient import TestClient
 from asgi_toolkit import App
@@ -142,12 +143,12 @@ def drive(
         "query_string": query, "headers": headers, "server": ("testserver", 80),
         "client": ("1.2.3.4", 5),
     }  # fmt: skip
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     async def main() -> None:

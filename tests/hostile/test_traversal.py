@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from asgi_protocol.types import Message
 from asgi_toolkit.staticfiles import StaticFiles
 
 SECRET = b"TOP-SECRET-CONTENT"
@@ -35,12 +36,12 @@ def call(app: StaticFiles, raw_path: bytes) -> tuple[int, bytes]:
         "scheme": "http", "path": path, "raw_path": raw_path, "root_path": "",
         "query_string": b"", "headers": [(b"host", b"testserver")], "server": ("testserver", 80),
     }  # fmt: skip
-    messages: list[dict[str, Any]] = []
+    messages: list[Message] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         messages.append(message)
 
     asyncio.run(app(scope, receive, send))

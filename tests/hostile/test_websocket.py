@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from asgi_protocol.types import Message
 from asgi_testclient import TestClient
 from asgi_toolkit.websockets import WebSocket, WebSocketDisconnect
 
@@ -73,7 +74,7 @@ def test_sending_after_close_raises() -> None:
         async def receive() -> dict[str, Any]:
             return incoming.pop(0)
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             pass
 
         websocket = WebSocket(scope(), receive, send)
@@ -92,7 +93,7 @@ def test_sending_before_accept_raises() -> None:
         async def receive() -> dict[str, Any]:
             return {"type": "websocket.connect"}
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             pass
 
         with pytest.raises(RuntimeError):
@@ -111,7 +112,7 @@ def test_abrupt_client_disconnect_reaches_the_app_as_websocketdisconnect() -> No
         async def receive() -> dict[str, Any]:
             return incoming.pop(0)
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             pass
 
         await echo(scope(), receive, send)
@@ -130,7 +131,7 @@ def test_receiving_after_disconnect_raises() -> None:
         async def receive() -> dict[str, Any]:
             return incoming.pop(0)
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             pass
 
         websocket = WebSocket(scope(), receive, send)
