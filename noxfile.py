@@ -19,7 +19,7 @@ COVERAGE_DIR = ROOT / ".nox-coverage"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = False
-nox.options.sessions = ["lint", "typecheck", "tests", "isolation", "coverage"]
+nox.options.sessions = ["lint", "typecheck", "tests", "isolation", "coverage", "hostile"]
 
 
 @dataclass

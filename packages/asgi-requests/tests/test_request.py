@@ -126,3 +126,10 @@ async def test_empty_channels_fail_clearly() -> None:
 async def test_unknown_messages_while_streaming_are_skipped() -> None:
     request = Request(scope(), receiver({"type": "http.other"}, *chunks(b"ok")))
     assert await request.body() == b"ok"
+
+
+@pytest.mark.parametrize("body", [b"NaN", b"[1, Infinity]", b'{"x": -Infinity}'])
+async def test_json_refuses_nan_and_infinity(body: bytes) -> None:
+    request = Request(scope(), receiver(*chunks(body)))
+    with pytest.raises(ValueError, match="is not valid JSON"):
+        await request.json()

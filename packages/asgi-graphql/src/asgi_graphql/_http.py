@@ -39,7 +39,7 @@ def _variables(raw: Any) -> dict[str, Any] | None:
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the stack
             raise GraphQLRequestError(400, "Variables are not valid JSON") from None
         if raw is None:
             return None
@@ -70,7 +70,7 @@ async def read_params(request: Request) -> GraphQLParams:
         body = await request.body()
         try:
             data = json.loads(body)
-        except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+        except (ValueError, RecursionError):  # bad JSON or UTF-8; or nesting deeper than the stack
             raise GraphQLRequestError(400, "Request body is not valid JSON") from None
         if isinstance(data, list):
             raise GraphQLRequestError(400, "Batched queries are not supported")

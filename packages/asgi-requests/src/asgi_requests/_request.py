@@ -52,6 +52,15 @@ class AwaitableOrContextManager(Generic[T]):
 
 
 _NOT_READ: Any = object()
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# One decoder for the process. NaN and Infinity are refused on the way in, as JSONResponse
+# refuses them on the way out: an echo endpoint must not accept what it cannot answer.
+_decode_json = json.JSONDecoder(parse_constant=_refuse_constant).decode
 _PUSH_HEADERS = frozenset(
     (b"accept", b"accept-encoding", b"accept-language", b"cache-control", b"user-agent")
 )
@@ -117,7 +126,7 @@ class Request(HTTPConnection[StateT]):
     async def json(self) -> Any:
         """The body as JSON; invalid JSON raises json.JSONDecodeError (routing maps it to 400)."""
         if self._json is _NOT_READ:
-            self._json = json.loads(await self.body())
+            self._json = _decode_json((await self.body()).decode("utf-8"))
         return self._json
 
     async def _get_form(

@@ -51,7 +51,7 @@ def parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
             if last == "":
                 return None
             suffix = _number(last)
-            if suffix == 0:
+            if suffix == 0 or size == 0:  # nothing to take the last bytes of
                 continue
             ranges.append((max(size - suffix, 0), size))
             continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -25,7 +24,9 @@ class RoutedRequest(Request):
     async def json(self) -> Any:
         try:
             return await super().json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:
+            # ValueError: bad JSON or UTF-8, NaN/Infinity, an integer past Python's digit limit;
+            # RecursionError: nesting deeper than the stack. All are the client's doing.
             raise HTTPException(400, "Invalid JSON body") from exc
 
 
