@@ -3,6 +3,8 @@ import zlib
 import brotli
 import pytest
 import zstandard
+from hypothesis import given
+from hypothesis import strategies as st
 from mw_apps import lifespan_app, text_app
 
 from asgi_middleware import CompressionMiddleware, GZipMiddleware
@@ -240,3 +242,52 @@ def test_non_body_message_before_start_passes() -> None:
 
     sent = run(GZipMiddleware(app), {"type": "http", "headers": [(b"accept-encoding", b"gzip")]})
     assert sent == [{"type": "http.response.debug", "info": {}}]
+
+
+# Property tests: any Accept-Encoding header is parsed without raising; the answer is an offered
+# coding the client accepts with q > 0, or None (identity).
+PREFERENCE = ("zstd", "br", "gzip")
+header_text = st.text(
+    alphabet=st.sampled_from(list("gzipbrstd*;=q,. 0123456789-xX\t")), max_size=40
+)
+
+
+@given(st.one_of(header_text, st.text(max_size=40)))
+def test_property_any_header_negotiates_safely(header: str) -> None:
+    accepted = accepted_codings(header)
+    assert all(0.0 <= q <= 1.0 for q in accepted.values())
+    chosen = choose_coding(header, PREFERENCE)
+    if chosen is not None:
+        assert chosen in PREFERENCE
+        assert accepted.get(chosen, accepted.get("*", 0.0)) > 0.0
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PREFERENCE), st.integers(min_value=0, max_value=1000)),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda item: item[0],
+    )
+)
+def test_property_highest_q_wins(entries: list[tuple[str, int]]) -> None:
+    header = ", ".join(f"{coding};q={weight / 1000}" for coding, weight in entries)
+    chosen = choose_coding(header, PREFERENCE)
+    best = max(weight for _, weight in entries)
+    if best == 0:
+        assert chosen is None
+    else:
+        winners = [coding for coding, weight in entries if weight == best]
+        assert chosen == min(winners, key=PREFERENCE.index)
+
+
+@given(st.lists(st.binary(max_size=300), max_size=6))
+def test_property_streamed_gzip_roundtrips(chunks: list[bytes]) -> None:
+    messages = raw_get(GZipMiddleware(streaming_app(chunks), minimum_size=0), "gzip")
+    body = b"".join(m.get("body", b"") for m in messages[1:])  # type: ignore[misc]
+    headers = messages[0]["headers"]
+    assert (b"content-encoding", b"gzip") in headers  # type: ignore[operator]
+    lengths = [value for name, value in headers if name == b"content-length"]  # type: ignore[attr-defined]
+    # streamed: no length; a single final message is a whole body: its length is fixed
+    assert lengths == ([str(len(body)).encode()] if not chunks else [])
+    assert zlib.decompress(body, 16 + zlib.MAX_WBITS) == b"".join(chunks)

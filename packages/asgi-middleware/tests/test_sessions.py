@@ -4,6 +4,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mw_apps import lifespan_app, run
 
 from asgi_middleware import SessionMiddleware, SessionTooLarge
@@ -161,3 +163,35 @@ def test_websocket_gets_a_session() -> None:
 def test_lifespan_passes_through() -> None:
     with TestClient(SessionMiddleware(lifespan_app, "k")):
         pass
+
+
+# Property tests: whatever the browser sends back, the session loads as a dict and never raises.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=5))
+def test_property_roundtrip(session: dict[str, Any]) -> None:
+    middleware = SessionMiddleware(session_app, "k")
+    value = middleware.signer.sign(middleware.serialize(session), int(time.time())).decode()
+    scope = {"type": "http", "headers": [(b"cookie", f"session={value}".encode())]}
+    assert middleware.load(scope) == session
+
+
+@given(st.binary(max_size=200))
+def test_property_any_cookie_bytes_never_raise(raw: bytes) -> None:
+    scope = {"type": "http", "headers": [(b"cookie", b"session=" + raw)]}
+    assert SessionMiddleware(session_app, "k").load(scope) == {}
+
+
+@given(st.integers(min_value=0), st.binary(min_size=1, max_size=1))
+def test_property_any_single_byte_change_is_rejected(index: int, byte: bytes) -> None:
+    good = valid_cookie().encode()
+    index %= len(good)
+    mutated = good[:index] + byte + good[index + 1 :]
+    scope = {"type": "http", "headers": [(b"cookie", b"session=" + mutated)]}
+    expected = {"a": "1"} if mutated == good else {}
+    assert SessionMiddleware(session_app, "k").load(scope) == expected
