@@ -80,7 +80,7 @@ class RedisBackend:
     async def disconnect(self) -> None:
         assert self._client is not None
         assert self._pubsub is not None
-        await self._pubsub.aclose()
+        await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
         await self._client.aclose()
         self._client = self._pubsub = None
 
