@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import free_port
+from broadcast_servers import free_port
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -22,12 +22,12 @@ async def numsub(redis_url: str, channel: str) -> int:
 
 
 async def test_redis_delivers_between_two_connections(redis_url: str) -> None:
-    async with Broadcast(redis_url) as sender, Broadcast(redis_url) as receiver:
-        async with receiver.subscribe("room") as subscriber:
-            await sender.publish("other", "not for us")
-            await sender.publish("room", "héllo")
-            async with asyncio.timeout(5):
-                event = await anext(subscriber)
+    sender, receiver = Broadcast(redis_url), Broadcast(redis_url)
+    async with sender, receiver, receiver.subscribe("room") as subscriber:
+        await sender.publish("other", "not for us")
+        await sender.publish("room", "héllo")
+        async with asyncio.timeout(5):
+            event = await anext(subscriber)
     assert event == Event("room", "héllo")
 
 

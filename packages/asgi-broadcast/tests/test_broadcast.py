@@ -52,11 +52,11 @@ async def test_only_the_channel_subscribed_to() -> None:
 
 
 async def test_every_subscriber_of_a_channel_gets_each_event() -> None:
-    async with Broadcast("memory://") as broadcast:
-        async with broadcast.subscribe("chat") as one, broadcast.subscribe("chat") as two:
-            await broadcast.publish("chat", "to both")
-            assert await next_event(one) == Event("chat", "to both")
-            assert await next_event(two) == Event("chat", "to both")
+    broadcast = Broadcast("memory://")
+    async with broadcast, broadcast.subscribe("chat") as one, broadcast.subscribe("chat") as two:
+        await broadcast.publish("chat", "to both")
+        assert await next_event(one) == Event("chat", "to both")
+        assert await next_event(two) == Event("chat", "to both")
 
 
 async def test_leaving_stops_delivery_but_others_keep_listening() -> None:

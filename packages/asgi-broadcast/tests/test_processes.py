@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, stop, wait_for_port
+from broadcast_servers import free_port, stop, wait_for_port
 from websockets.asyncio.client import connect
 
 HERE = Path(__file__).parent
