@@ -25,7 +25,18 @@ def test_allowed_hosts(host: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["evil.com", "example.org", "bad host", "example.com:80:80", "ex@mple.com", ""]
+    "host",
+    [
+        "evil.com",
+        "example.org",
+        "bad host",
+        "example.com:80:80",
+        "ex@mple.com",
+        "",
+        "example.com:abc",
+        "example.com:",
+        "[::1]junk",
+    ],
 )
 def test_rejected_hosts(host: str) -> None:
     c = client(allowed_hosts=["example.com", "*.example.org"])

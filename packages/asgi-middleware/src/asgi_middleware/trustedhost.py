@@ -10,7 +10,8 @@ from asgi_protocol.datastructures import URL
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_responses import PlainTextResponse, RedirectResponse
 
-_VALID = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+# A host name or bracketed IPv6 literal, with an optional numeric port: anything else is junk.
+_VALID = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 class TrustedHostMiddleware:
@@ -33,11 +34,11 @@ class TrustedHostMiddleware:
             await self.app(scope, receive, send)
             return
         raw = host_header(scope)
-        host = strip_port(raw).lower() if raw is not None else ""
-        if _VALID.match(host) and (host in self.exact or host.endswith(self.suffixes)):
+        host = strip_port(raw).lower() if raw is not None and _VALID.fullmatch(raw) else None
+        if host is not None and (host in self.exact or host.endswith(self.suffixes)):
             await self.app(scope, receive, send)
             return
-        if self.www_redirect and _VALID.match(host) and f"www.{host}" in self.exact:
+        if self.www_redirect and host is not None and f"www.{host}" in self.exact:
             url = URL(scope=scope)
             redirect = url.replace(netloc="www." + url.netloc)
             response: PlainTextResponse | RedirectResponse = RedirectResponse(str(redirect))
