@@ -40,6 +40,7 @@ GRAPH: dict[str, tuple[str, ...]] = {
         "asgi-staticfiles",
         "asgi-graphql",
         "asgi-testclient",
+        "asgi-broadcast",
     ),
 }
 
