@@ -88,3 +88,143 @@ def test_response_started_only_reraises() -> None:
 def test_ok_and_other_scopes() -> None:
     with TestClient(ServerErrorMiddleware(lifespan_app)):
         pass
+
+
+# The debug page: what a person needs to fix the bug.
+
+
+def _page_for(app: Any, **headers: str) -> str:
+    client = TestClient(ServerErrorMiddleware(app, debug=True), raise_server_exceptions=False)
+    response = client.get("/orders?id=7", headers={"Accept": "text/html", **headers})
+    assert response.status_code == 500
+    return response.text
+
+
+async def failing_lookup(scope: Any, receive: Any, send: Any) -> None:
+    order_id = "<7>"
+    raise KeyError(order_id)
+
+
+def test_debug_page_names_the_request_and_hides_credentials() -> None:
+    page = _page_for(
+        failing_lookup,
+        Authorization="Bearer s3cr3t",
+        Cookie="session=abc",
+        **{"X-Api-Key": "k3y", "User-Agent": "probe/1.0"},
+    )
+    assert "GET http://testserver/orders?id=7" in page
+    assert "testclient:50000" in page
+    assert "probe/1.0" in page
+    for secret in ("s3cr3t", "session=abc", "k3y"):
+        assert secret not in page
+    assert page.count("(hidden)") == 3
+
+
+def test_debug_page_opens_app_frames_with_locals_and_folds_library_frames() -> None:
+    page = _page_for(failing_lookup)
+    # The headline points at the line of app code that raised, not at the framework.
+    assert "test_errors.py, line" in page.split("<h2>")[0]
+    assert "in failing_lookup" in page.split("<h2>")[0]
+    app_frame = page.split('<details class="frame" open>')[1].split("</details>")[0]
+    assert "failing_lookup" in app_frame
+    assert "order_id" in app_frame
+    assert "&#x27;&lt;7&gt;&#x27;" in app_frame
+    assert '<details class="frame library"><summary>' in page  # the middleware's own frame
+    assert "asgi_middleware" in page.split('<details class="frame library">')[1]
+    assert "<summary>Plain traceback</summary>" in page
+
+
+def test_debug_page_shows_chained_exceptions() -> None:
+    async def caused(scope: Any, receive: Any, send: Any) -> None:
+        try:
+            int("x")
+        except ValueError as exc:
+            raise RuntimeError("could not parse") from exc
+
+    page = _page_for(caused)
+    assert "RuntimeError: could not parse" in page
+    assert "ValueError: invalid literal for int()" in page
+    assert "which was the direct cause of the error above" in page
+
+    async def context(scope: Any, receive: Any, send: Any) -> None:
+        try:
+            _ = {"a": 1}["k"]
+        except KeyError:
+            raise RuntimeError("cleanup failed")  # noqa: B904 - the implicit context is the point
+
+    page = _page_for(context)
+    assert "during the handling of which the error above happened" in page
+    assert "KeyError: &#x27;k&#x27;" in page
+
+    async def suppressed(scope: Any, receive: Any, send: Any) -> None:
+        try:
+            _ = {"a": 1}["k"]
+        except KeyError:
+            raise RuntimeError("clean") from None
+
+    page = _page_for(suppressed)
+    assert "<h2>RuntimeError: clean</h2>" in page
+    assert "<h2>KeyError" not in page
+    assert "during the handling" not in page
+
+
+def test_debug_page_survives_cycles_and_missing_tracebacks() -> None:
+    first, second = ValueError("a"), ValueError("b")
+    first.__cause__, second.__cause__ = second, first
+    page = debug_html(first)
+    assert page.count("<h2>ValueError: a</h2>") == 1
+    assert page.count("<h2>ValueError: b</h2>") == 1
+    assert "no traceback" in page
+    assert "No traceback." in page
+
+
+def test_debug_page_when_only_library_frames() -> None:
+    import json
+
+    try:
+        json.loads("{")
+    except ValueError as exc:
+        error = exc
+    error.__traceback__ = error.__traceback__.tb_next  # type: ignore[union-attr]  # drop our frame
+    page = debug_html(error)
+    assert 'class="where">' in page
+    assert "decoder.py, line" in page
+    assert '<details class="frame library" open>' in page  # the innermost frame is opened
+
+
+def test_debug_page_frames_without_locals_or_source() -> None:
+    def no_locals() -> None:
+        raise LookupError
+
+    namespace: dict[str, Any] = {}
+    exec(
+        compile("def generated():\n    raise LookupError('gen')\n", "<generated>", "exec"),
+        namespace,
+    )
+    for func in (no_locals, namespace["generated"]):
+        try:
+            func()
+        except LookupError as exc:
+            page = debug_html(exc)
+        frame = page.split('<details class="frame" open>')[1].split("</details>")[0]
+        assert 'class="locals"' not in frame
+
+
+def test_safe_repr_bounds_and_survives_broken_repr() -> None:
+    from asgi_middleware._debug_page import MAX_REPR, safe_repr
+
+    class Broken:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    assert safe_repr(Broken()) == "<repr failed: RuntimeError>"
+    long = safe_repr("x" * 10_000)
+    assert len(long) == MAX_REPR + 1
+    assert long.endswith("…")
+    assert safe_repr(7) == "7"
+
+
+def test_debug_text_names_the_request() -> None:
+    client = TestClient(ServerErrorMiddleware(broken, debug=True), raise_server_exceptions=False)
+    text = client.post("/x?y=1").text
+    assert text.startswith("500 Server Error for POST http://testserver/x?y=1\n\nTraceback")

@@ -1,55 +1,191 @@
-"""The debug-mode error page: a traceback a person wants to read, every value escaped."""
+"""The debug-mode error page: what a person needs to fix the bug, every value escaped.
+
+The page answers, in order: what failed (the exception and the line of *your* code that raised
+it), for which request, and how we got there. Frames of the app's own code are open with their
+local variables; frames of the standard library, installed packages and asgi-toolkit itself are
+folded, so the interesting frame is never buried under the framework's. Chained exceptions
+(`raise ... from ...` and errors raised while handling another) are shown too, and the plain
+traceback is at the bottom for copying into an issue.
+"""
 
 from __future__ import annotations
 
 import html
 import inspect
+import sysconfig
 import traceback
-from types import TracebackType
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import FrameType
 
 CONTEXT_LINES = 5
+MAX_REPR = 300
+# Header values that are credentials: shown as hidden even in debug mode, since pages get shared.
+SECRET_HEADER_WORDS = ("auth", "cookie", "token", "secret", "key", "session")
+TOOLKIT_MODULES = frozenset(
+    {
+        "asgi_protocol",
+        "asgi_tasks",
+        "asgi_requests",
+        "asgi_responses",
+        "asgi_websockets",
+        "asgi_routing",
+        "asgi_lifetime",
+        "asgi_middleware",
+        "asgi_staticfiles",
+        "asgi_graphql",
+        "asgi_testclient",
+        "asgi_broadcast",
+        "asgi_toolkit",
+    }
+)
+LIBRARY_DIRS = tuple(
+    str(Path(path).resolve())
+    for name in ("stdlib", "platstdlib", "purelib", "platlib")
+    if (path := sysconfig.get_paths().get(name))
+)
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1rem; color: #57606a; }
-.frame { border: 1px solid #d0d7de; border-radius: 6px; margin: 1rem 0; }
-.frame-title { background: #f6f8fa; padding: .5rem .75rem; font-family: monospace; }
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328; max-width: 70rem; }
+h1 { font-size: 1.4rem; margin-bottom: .25rem; } h2 { font-size: 1.05rem; margin-top: 2rem; }
+.where { color: #57606a; margin-top: 0; } .chain { color: #57606a; font-style: italic; }
+table { border-collapse: collapse; font-family: monospace; font-size: .9rem; }
+td { padding: .15rem .75rem .15rem 0; vertical-align: top; word-break: break-all; }
+td:first-child { color: #57606a; white-space: nowrap; word-break: normal; }
+details.frame { border: 1px solid #d0d7de; border-radius: 6px; margin: .75rem 0; }
+details.library summary { color: #57606a; }
+summary { background: #f6f8fa; padding: .5rem .75rem; font-family: monospace; cursor: pointer; }
 pre { margin: 0; padding: .5rem .75rem; overflow-x: auto; }
 .line { display: block; } .current { background: #fff8c5; font-weight: bold; }
 .lineno { color: #8c959f; user-select: none; display: inline-block; width: 4em; }
+.locals { padding: .25rem .75rem .75rem; }
 """
 
 
-def _frame_html(frame_info: inspect.FrameInfo) -> str:
-    lines = frame_info.code_context or []
+def is_library_frame(frame: FrameType) -> bool:
+    """True for the standard library, installed packages and asgi-toolkit's own modules."""
+    module = str(frame.f_globals.get("__name__", ""))
+    if module.partition(".")[0] in TOOLKIT_MODULES:
+        return True
+    filename = str(Path(frame.f_code.co_filename).resolve())
+    return filename.startswith(LIBRARY_DIRS)
+
+
+def safe_repr(value: object) -> str:
+    """repr() that can neither raise nor flood the page."""
+    try:
+        text = repr(value)
+    except Exception as exc:  # a broken __repr__ must not hide the real error
+        text = f"<repr failed: {type(exc).__name__}>"
+    return text if len(text) <= MAX_REPR else text[:MAX_REPR] + "…"
+
+
+def _table(rows: Iterable[tuple[str, str]]) -> str:
+    cells = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{html.escape(value)}</td></tr>"
+        for name, value in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def _source(frame_info: inspect.FrameInfo) -> str:
     first = frame_info.lineno - (frame_info.index or 0)
-    rendered = []
-    for offset, line in enumerate(lines):
+    lines = []
+    for offset, line in enumerate(frame_info.code_context or []):
         number = first + offset
         css = "line current" if number == frame_info.lineno else "line"
-        rendered.append(
+        lines.append(
             f'<span class="{css}"><span class="lineno">{number}</span>'
             f"{html.escape(line.rstrip())}</span>"
         )
+    return f"<pre>{''.join(lines)}</pre>"
+
+
+def _frame_html(frame_info: inspect.FrameInfo, is_open: bool) -> str:
+    library = is_library_frame(frame_info.frame)
     title = (
         f"{html.escape(frame_info.filename)}, line {frame_info.lineno}, "
         f"in <b>{html.escape(frame_info.function)}</b>"
     )
-    return f'<div class="frame"><div class="frame-title">{title}</div><pre>{"".join(rendered)}</pre></div>'
-
-
-def debug_html(exc: BaseException) -> str:
-    tb: TracebackType | None = exc.__traceback__
-    frames = inspect.getinnerframes(tb, CONTEXT_LINES) if tb is not None else []
-    title = html.escape(f"{type(exc).__name__}: {exc}")
-    body = "".join(_frame_html(frame) for frame in reversed(frames))
+    local_vars = frame_info.frame.f_locals
+    locals_html = (
+        f'<div class="locals">{_table((k, safe_repr(v)) for k, v in local_vars.items())}</div>'
+        if local_vars
+        else ""
+    )
     return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{title}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>500 Server Error</h1><h2>{title}</h2>"
-        f"<p>Most recent call first.</p>{body}</body></html>"
+        f'<details class="frame{" library" if library else ""}"{" open" if is_open else ""}>'
+        f"<summary>{title}</summary>{_source(frame_info)}{locals_html}</details>"
     )
 
 
-def debug_text(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(exc))
+def _exception_chain(exc: BaseException) -> list[tuple[BaseException, str]]:
+    """The exception and those chained to it, most recent first, with how each one led on."""
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, "which was the direct cause of the error above"
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = (
+                current.__context__,
+                "during the handling of which the error above happened",
+            )
+        else:
+            current = None
+    return chain
+
+
+def _exception_html(exc: BaseException, link: str) -> str:
+    frames = inspect.getinnerframes(exc.__traceback__, CONTEXT_LINES) if exc.__traceback__ else []
+    frames.reverse()  # most recent call first
+    # Open the innermost frame of the app's own code, or the innermost frame if there is none.
+    app_frames = [i for i, info in enumerate(frames) if not is_library_frame(info.frame)]
+    open_index = app_frames[0] if app_frames else 0
+    body = "".join(_frame_html(info, i == open_index) for i, info in enumerate(frames))
+    heading = html.escape(f"{type(exc).__name__}: {exc}")
+    chain_note = f'<p class="chain">{html.escape(link)}:</p>' if link else ""
+    return f"{chain_note}<h2>{heading}</h2>{body or '<p>No traceback.</p>'}"
+
+
+def _where(exc: BaseException) -> str:
+    frames = inspect.getinnerframes(exc.__traceback__, 0) if exc.__traceback__ else []
+    for info in reversed(frames):
+        if not is_library_frame(info.frame):
+            return f"{info.filename}, line {info.lineno}, in {info.function}"
+    return f"{frames[-1].filename}, line {frames[-1].lineno}" if frames else "no traceback"
+
+
+def hide_secrets(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
+        (name, "(hidden)" if any(word in name.lower() for word in SECRET_HEADER_WORDS) else value)
+        for name, value in headers
+    ]
+
+
+def debug_html(exc: BaseException, request: Sequence[tuple[str, str]] = ()) -> str:
+    """The page. `request` is a list of (label, value) rows describing the failed request."""
+    title = html.escape(f"{type(exc).__name__}: {exc}")
+    request_html = f"<h2>Request</h2>{_table(request)}" if request else ""
+    chain = "".join(_exception_html(item, link) for item, link in _exception_chain(exc))
+    plain = html.escape(debug_text(exc))
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>500 · {title}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>500 Server Error · {title}</h1>"
+        f'<p class="where">{html.escape(_where(exc))}</p>'
+        f"{request_html}"
+        "<h2>Traceback</h2><p>Most recent call first; your code is open, library frames are "
+        f"folded.</p>{chain}"
+        f"<details><summary>Plain traceback</summary><pre>{plain}</pre></details>"
+        "</body></html>"
+    )
+
+
+def debug_text(exc: BaseException, request_line: str = "") -> str:
+    lead = f"500 Server Error for {request_line}\n\n" if request_line else ""
+    return lead + "".join(traceback.format_exception(exc))

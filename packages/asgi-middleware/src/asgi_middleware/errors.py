@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgi_middleware._debug_page import debug_html, debug_text
+from asgi_middleware._debug_page import debug_html, debug_text, hide_secrets
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
 from asgi_middleware.exceptions import ExceptionMiddleware
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
@@ -56,9 +56,18 @@ class ServerErrorMiddleware:
             raise  # the server logs it; the client already has its 500
 
     def debug_response(self, request: Request, exc: Exception) -> Response:
+        request_line = f"{request.method} {request.url}"
         if "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(debug_html(exc), status_code=500)
-        return PlainTextResponse(debug_text(exc), status_code=500)
+            client = request.client
+            rows = [
+                ("request", request_line),
+                ("client", f"{client.host}:{client.port}" if client else "unknown"),
+                *hide_secrets(
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
+                ),
+            ]
+            return HTMLResponse(debug_html(exc, rows), status_code=500)
+        return PlainTextResponse(debug_text(exc, request_line), status_code=500)
 
     def error_response(self, request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)
