@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -132,12 +133,18 @@ class Query(graphene.ObjectType):  # type: ignore[misc]
 
 @contextlib.asynccontextmanager
 async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
+    # The server logs the address it listens on; these lines say what there is to try there.
     logger.info(
-        "example app starting: %d routes, static files from %s", len(app.routes), STATIC_DIR
+        "ready: %d routes, static files from %s, debug page %s",
+        len(app.routes),
+        STATIC_DIR,
+        "ON" if app.debug else "off (EXAMPLE_DEBUG=1 turns it on)",
     )
-    logger.info("open http://127.0.0.1:8000/ (GraphiQL at /graphql, WebSocket echo at /ws)")
+    logger.info(
+        "try: / (static index), /api/hello/you, /api/items/1, /graphql (GraphiQL), /ws (echo)"
+    )
     yield {"signups": []}
-    logger.info("example app stopped")
+    logger.info("stopped")
 
 
 app = App(
@@ -155,4 +162,5 @@ app = App(
     middleware=[Middleware(GZipMiddleware, minimum_size=500)],
     lifespan=lifespan,
     max_body_size=10 * 1024 * 1024,
+    debug=os.environ.get("EXAMPLE_DEBUG") == "1",
 )

@@ -34,11 +34,23 @@ def client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
         yield c
 
 
-def test_startup_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+def test_startup_and_shutdown_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="examples.app"), TestClient(example.app):
-        assert "example app starting" in caplog.text
-        assert "GraphiQL at /graphql" in caplog.text
-    assert "example app stopped" in caplog.text
+        assert "ready: 9 routes" in caplog.text
+        assert "debug page off (EXAMPLE_DEBUG=1 turns it on)" in caplog.text
+        assert "/graphql (GraphiQL)" in caplog.text
+        assert "stopped" not in caplog.text
+    assert caplog.messages[-1] == "stopped"
+
+
+def test_example_debug_switch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("EXAMPLE_DEBUG", "1")
+    debug_example = load_example()
+    assert debug_example.app.debug is True
+    with caplog.at_level(logging.INFO, logger="examples.app"), TestClient(debug_example.app):
+        assert "debug page ON" in caplog.text
 
 
 def test_home_redirects_to_the_static_index(client: TestClient) -> None:
