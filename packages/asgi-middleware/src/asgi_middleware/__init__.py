@@ -1,9 +1,20 @@
-"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, errors.
+"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, errors.
 
 Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
 """
 
 from asgi_middleware._spec import Middleware
+from asgi_middleware.auth import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    BaseUser,
+    SimpleUser,
+    UnauthenticatedUser,
+    has_required_scope,
+    requires,
+)
+from asgi_middleware.authentication import AuthenticationMiddleware
 from asgi_middleware.base import BaseHTTPMiddleware
 from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
@@ -16,7 +27,12 @@ from asgi_middleware.sessions import SessionMiddleware, SessionTooLarge
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
 __all__ = [
+    "AuthCredentials",
+    "AuthenticationBackend",
+    "AuthenticationError",
+    "AuthenticationMiddleware",
     "BaseHTTPMiddleware",
+    "BaseUser",
     "CORSMiddleware",
     "CompressionMiddleware",
     "ExceptionMiddleware",
@@ -27,6 +43,10 @@ __all__ = [
     "ServerErrorMiddleware",
     "SessionMiddleware",
     "SessionTooLarge",
+    "SimpleUser",
     "TrustedHostMiddleware",
+    "UnauthenticatedUser",
     "WebSocketConnection",
+    "has_required_scope",
+    "requires",
 ]
