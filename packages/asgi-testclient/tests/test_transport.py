@@ -41,7 +41,11 @@ def test_scope_is_valid_asgi3() -> None:
     assert scope["headers"][0] == ["host", "testserver"]
     assert ["user-agent", "testclient"] in scope["headers"]
     assert all(name == name.lower() for name, _ in scope["headers"])
-    assert set(scope["extensions"]) == {"http.response.trailers", "http.response.pathsend"}
+    assert set(scope["extensions"]) == {
+        "http.response.trailers",
+        "http.response.pathsend",
+        "http.response.debug",
+    }
     assert scope["state"] == {}
 
 
@@ -408,3 +412,20 @@ def test_bad_urls_are_refused() -> None:
             client.get("ftp://testserver/file")
         with pytest.raises(requests.exceptions.InvalidURL):
             client.get("http:///nohost")
+
+
+async def template_app(scope: Any, receive: Any, send: Any) -> None:
+    """Sends `http.response.debug` first, as a template response does."""
+    info = {"template": "page.html", "context": {"title": "Hi"}}
+    await send({"type": "http.response.debug", "info": info})
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"<h1>Hi</h1>"})
+
+
+def test_debug_info_becomes_template_and_context() -> None:
+    response = TestClient(template_app).get("/")
+    assert response.text == "<h1>Hi</h1>"
+    assert response.template == "page.html"  # type: ignore[attr-defined]
+    assert response.context == {"title": "Hi"}  # type: ignore[attr-defined]
+    plain = TestClient(echo_app).get("/")
+    assert not hasattr(plain, "template")

@@ -17,6 +17,7 @@ ASGI_VERSION = {"version": "3.0", "spec_version": "2.4"}
 HTTP_EXTENSIONS: dict[str, dict[str, Any]] = {
     "http.response.trailers": {},
     "http.response.pathsend": {},
+    "http.response.debug": {},
 }
 WEBSOCKET_EXTENSIONS: dict[str, dict[str, Any]] = {"websocket.http.response": {}}
 

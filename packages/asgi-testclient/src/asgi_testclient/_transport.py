@@ -63,6 +63,8 @@ class Exchange:
     trailers: list[tuple[bytes, bytes]] = field(default_factory=list)
     complete: bool = False
     error: Exception | None = None
+    # `http.response.debug` info (a template response's template and context), for assertions.
+    debug: dict[str, Any] | None = None
 
 
 def _read_fd(message: Message) -> bytes:
@@ -101,6 +103,9 @@ async def run_http(app: ASGIApp, scope: dict[str, Any], chunks: list[bytes]) -> 
     async def send(message: Message) -> None:
         nonlocal wants_trailers
         kind = message["type"]
+        if kind == "http.response.debug":
+            exchange.debug = dict(message.get("info", {}))
+            return
         if exchange.complete:
             raise ASGIProtocolError(f"the app sent {kind!r} after the response was complete")
         if kind == "http.response.start":
@@ -252,6 +257,10 @@ class ASGIAdapter(BaseAdapter):
         response.request = request
         response.connection = self  # type: ignore[assignment]  # requests types it HTTPAdapter
         extract_cookies_to_jar(response.cookies, request, response.raw)  # type: ignore[no-untyped-call]
+        if exchange.debug is not None:
+            # As Starlette's client: `response.template` and `response.context` for assertions.
+            setattr(response, "template", exchange.debug.get("template"))  # noqa: B010
+            setattr(response, "context", exchange.debug.get("context"))  # noqa: B010
         return response
 
     def close(self) -> None:
