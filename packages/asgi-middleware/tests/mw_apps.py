@@ -64,3 +64,10 @@ def run(
     }
     asyncio.run(app(scope, receive, send))
     return sent
+
+
+async def template_like_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Sends `http.response.debug` before its answer, as a template response does."""
+    await send({"type": "http.response.debug", "info": {"template": "t.html", "context": {}}})
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"x" * 1000})

@@ -3,7 +3,7 @@ import contextvars
 from typing import Any
 
 import pytest
-from mw_apps import lifespan_app, run, text_app
+from mw_apps import lifespan_app, run, template_like_app, text_app
 
 from asgi_middleware import BaseHTTPMiddleware
 from asgi_requests import Request
@@ -245,3 +245,18 @@ def test_other_messages_skipped_and_early_end() -> None:
     sent = run(AddHeader(app), {"type": "http"})
     assert b"".join(m.get("body", b"") for m in sent[1:]) == b"a"
     assert sent[-1] == {"type": "http.response.body", "body": b"", "more_body": False}
+
+
+def test_debug_info_passes_through_with_the_downstream_answer() -> None:
+    async def keep(request: Request, call_next: Any) -> Response:
+        return await call_next(request)  # type: ignore[no-any-return]
+
+    async def replace(request: Request, call_next: Any) -> Response:
+        await call_next(request)
+        return PlainTextResponse("replaced")
+
+    response = TestClient(BaseHTTPMiddleware(template_like_app, keep)).get("/")
+    assert (response.text, response.template) == ("x" * 1000, "t.html")  # type: ignore[attr-defined]
+    response = TestClient(BaseHTTPMiddleware(template_like_app, replace)).get("/")
+    assert response.text == "replaced"
+    assert not hasattr(response, "template")  # the info belonged to the answer dispatch dropped

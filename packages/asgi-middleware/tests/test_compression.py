@@ -5,7 +5,7 @@ import pytest
 import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
-from mw_apps import lifespan_app, text_app
+from mw_apps import lifespan_app, template_like_app, text_app
 
 from asgi_middleware import CompressionMiddleware, GZipMiddleware
 from asgi_middleware._codecs import AVAILABLE, accepted_codings, choose_coding
@@ -291,3 +291,28 @@ def test_property_streamed_gzip_roundtrips(chunks: list[bytes]) -> None:
     # streamed: no length; a single final message is a whole body: its length is fixed
     assert lengths == ([str(len(body)).encode()] if not chunks else [])
     assert zlib.decompress(body, 16 + zlib.MAX_WBITS) == b"".join(chunks)
+
+
+def test_debug_info_does_not_stop_compression() -> None:
+    client = TestClient(GZipMiddleware(template_like_app))
+    response = client.get("/", headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == "x" * 1000
+    assert response.template == "t.html"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("chunks", [[b"y" * 1000], [b"y" * 600, b"y" * 400]])
+def test_trailers_follow_a_compressed_body_once(chunks: list[bytes]) -> None:
+    async def with_trailers(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [], "trailers": True})
+        for index, chunk in enumerate(chunks):
+            more = index < len(chunks) - 1
+            await send({"type": "http.response.body", "body": chunk, "more_body": more})
+        await send({"type": "http.response.trailers", "headers": [(b"x-digest", b"abc")]})
+
+    response = TestClient(GZipMiddleware(with_trailers)).get(
+        "/", headers={"accept-encoding": "gzip"}
+    )
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == "y" * 1000
+    assert response.raw.trailers["x-digest"] == "abc"

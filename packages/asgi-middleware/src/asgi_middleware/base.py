@@ -43,14 +43,21 @@ class _StreamedResponse(Response):
     """
 
     def __init__(
-        self, status_code: int, raw_headers: list[tuple[bytes, bytes]], body: AsyncIterator[bytes]
+        self,
+        status_code: int,
+        raw_headers: list[tuple[bytes, bytes]],
+        body: AsyncIterator[bytes],
+        debug: Message | None = None,
     ) -> None:
         self.status_code = status_code
         self.raw_headers = raw_headers
         self.body_iterator = body
         self.background = None
+        self.debug = debug  # the app's `http.response.debug` message, passed on if we answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.debug is not None:
+            await send(self.debug)
         await send(
             {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
         )
@@ -100,6 +107,9 @@ class BaseHTTPMiddleware:
             # Created here, inside dispatch: the task copies dispatch's contextvars.
             app_task = asyncio.create_task(run_app())
             first = await queue.get()
+            debug: Message | None = None
+            if isinstance(first, dict) and first["type"] == "http.response.debug":
+                debug, first = first, await queue.get()  # a template's name and context
             if isinstance(first, Exception):
                 raised = first
                 raise first
@@ -120,7 +130,8 @@ class BaseHTTPMiddleware:
                         if not item.get("more_body", False):
                             return
 
-            return _StreamedResponse(first["status"], list(first.get("headers", ())), body())
+            headers = list(first.get("headers", ()))
+            return _StreamedResponse(first["status"], headers, body(), debug)
 
         try:
             response = await self.dispatch_func(request, call_next)

@@ -72,19 +72,25 @@ class _Responder:
         media_type = headers.get("content-type", "").split(";")[0].strip().lower()
         return media_type.startswith(self.middleware.exclude_media_types)
 
+    async def send_initial(self) -> None:
+        """Send the held-back start, once: later messages see `initial` as None."""
+        initial, self.initial = self.initial, None
+        assert initial is not None
+        await self.raw_send(initial)
+
     async def send(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
             self.initial = message  # held back until the first body chunk decides
             return
-        if self.passthrough:
+        if self.passthrough or (kind != "http.response.body" and self.initial is None):
+            # Before the start (debug info of a template) or after it went out (trailers).
             await self.raw_send(message)
             return
         if kind != "http.response.body":
             # e.g. http.response.pathsend: the server sends the file, so it goes out as it is.
             self.passthrough = True
-            if self.initial is not None:
-                await self.raw_send(self.initial)
+            await self.send_initial()
             await self.raw_send(message)
             return
         if self.encoder is not None:  # streaming, already compressing
@@ -101,7 +107,7 @@ class _Responder:
         more_body = message.get("more_body", False)
         if self._skip(headers) or (not more_body and len(body) < self.middleware.minimum_size):
             self.passthrough = True
-            await self.raw_send(initial)
+            await self.send_initial()
             await self.raw_send(message)
             return
         encoder = AVAILABLE[self.coding](self.middleware.levels[self.coding])
@@ -114,5 +120,5 @@ class _Responder:
         else:
             compressed = encoder.compress(body) + encoder.flush()
             headers["content-length"] = str(len(compressed))
-        await self.raw_send(initial)
+        await self.send_initial()
         await self.raw_send({**message, "body": compressed})
