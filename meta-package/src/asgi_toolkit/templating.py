@@ -1,0 +1,8 @@
+"""Jinja2Templates and TemplateResponse (asgi-responses, with its `[templates]` extra)."""
+
+from asgi_responses.templating import Jinja2Templates, TemplateResponse
+
+__all__ = [
+    "Jinja2Templates",
+    "TemplateResponse",
+]
