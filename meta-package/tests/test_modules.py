@@ -7,6 +7,7 @@ import pytest
 import asgi_graphql
 import asgi_lifetime
 import asgi_middleware
+import asgi_middleware.base
 import asgi_protocol.concurrency
 import asgi_protocol.config
 import asgi_protocol.datastructures
@@ -15,6 +16,7 @@ import asgi_protocol.status
 import asgi_protocol.types
 import asgi_requests
 import asgi_responses
+import asgi_responses.templating
 import asgi_routing
 import asgi_routing.convertors
 import asgi_staticfiles
@@ -109,6 +111,7 @@ EXPECTED = {
         asgi_routing.convertors,
     ),
     "staticfiles": ({"StaticFiles"}, asgi_staticfiles),
+    "templating": ({"Jinja2Templates", "TemplateResponse"}, asgi_responses.templating),
     "testclient": ({"TestClient", "WebSocketDenialResponse"}, asgi_testclient),
     "graphql": ({"GraphQLApp"}, asgi_graphql),
     "middleware": ({"Middleware"}, asgi_middleware),
@@ -133,7 +136,10 @@ EXPECTED = {
     "middleware.sessions": ({"SessionMiddleware"}, asgi_middleware),
     "middleware.errors": ({"ServerErrorMiddleware"}, asgi_middleware),
     "middleware.exceptions": ({"ExceptionMiddleware"}, asgi_middleware),
-    "middleware.base": ({"BaseHTTPMiddleware"}, asgi_middleware),
+    "middleware.base": (
+        {"BaseHTTPMiddleware", "DispatchFunction", "RequestResponseEndpoint"},
+        asgi_middleware.base,
+    ),
     "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
     "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),
 }

@@ -10,6 +10,8 @@ from asgi_routing import (
     Router,
     WebSocketRoute,
     compile_path,
+    get_name,
+    replace_params,
     request_response,
     websocket_session,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "Router",
     "WebSocketRoute",
     "compile_path",
+    "get_name",
+    "replace_params",
     "request_response",
     "websocket_session",
 ]
