@@ -19,6 +19,7 @@ import asgi_responses
 import asgi_responses.templating
 import asgi_routing
 import asgi_routing.convertors
+import asgi_routing.schemas
 import asgi_staticfiles
 import asgi_tasks
 import asgi_testclient
@@ -111,6 +112,10 @@ EXPECTED = {
         asgi_routing.convertors,
     ),
     "staticfiles": ({"StaticFiles"}, asgi_staticfiles),
+    "schemas": (
+        {"BaseSchemaGenerator", "EndpointInfo", "OpenAPIResponse", "SchemaGenerator"},
+        asgi_routing.schemas,
+    ),
     "templating": ({"Jinja2Templates", "TemplateResponse"}, asgi_responses.templating),
     "testclient": ({"TestClient", "WebSocketDenialResponse"}, asgi_testclient),
     "graphql": ({"GraphQLApp"}, asgi_graphql),
