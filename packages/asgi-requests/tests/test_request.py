@@ -116,6 +116,31 @@ async def test_push_promise_only_when_offered() -> None:
     ]
 
 
+async def test_early_hints_only_when_offered_and_never_with_crlf() -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    plain = Request(scope(), receiver(), send)
+    await plain.send_early_hints("</style.css>; rel=preload; as=style")
+    assert sent == []
+    hinting = Request(scope(extensions={"http.response.early_hint": {}}), receiver(), send)
+    await hinting.send_early_hints("</a.css>; rel=preload", "</b.js>; rel=preload")
+    assert sent == [
+        {
+            "type": "http.response.early_hint",
+            "links": [b"</a.css>; rel=preload", b"</b.js>; rel=preload"],
+        }
+    ]
+    for bad in ("</a.css>\r\nSet-Cookie: x=1", "</a>\n", "</a>\0"):
+        with pytest.raises(ValueError, match="can't hold CR, LF or NUL"):
+            await hinting.send_early_hints("</ok>", bad)
+    assert len(sent) == 1
+    with pytest.raises(UnicodeEncodeError):
+        await hinting.send_early_hints("</é€>")
+
+
 async def test_empty_channels_fail_clearly() -> None:
     with pytest.raises(RuntimeError, match="Receive channel"):
         await empty_receive()

@@ -186,3 +186,16 @@ class Request(HTTPConnection[StateT]):
         if "http.response.push" in (self.scope.get("extensions") or {}):
             raw = [(k, v) for k, v in self.headers.raw if k in _PUSH_HEADERS]
             await self._send({"type": "http.response.push", "path": path, "headers": raw})
+
+    async def send_early_hints(self, link: str, /, *additional_links: str) -> None:
+        """Send `103 Early Hints` with these `Link` values; a no-op where the server can't.
+
+        Sent before the response, so the browser can start fetching what the page needs.
+        """
+        links = [link, *additional_links]
+        for value in links:
+            if any(c in value for c in "\r\n\0"):
+                raise ValueError(f"Link values can't hold CR, LF or NUL: {value!r}")
+        if "http.response.early_hint" in (self.scope.get("extensions") or {}):
+            encoded = [value.encode("latin-1") for value in links]
+            await self._send({"type": "http.response.early_hint", "links": encoded})
