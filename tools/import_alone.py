@@ -50,7 +50,10 @@ def main(dist: str) -> int:
         names.append(info.name)
     pulled = {name.split(".")[0] for name in set(sys.modules) - before}
     # Cython-compiled dependencies register their runtime under these names: not imports.
-    strays = sorted(t for t in pulled if t not in allowed and not re.match(r"_?cython", t))
+    # sysconfig loads its generated `_sysconfigdata_*` module: stdlib, though not in the list.
+    strays = sorted(
+        t for t in pulled if t not in allowed and not re.match(r"_?cython|_sysconfigdata_", t)
+    )
     print(f"{dist}: imported {len(names)} module(s); required distributions: {sorted(required)}")
     for stray in strays:
         print(f"{dist}: imported undeclared module {stray!r}")

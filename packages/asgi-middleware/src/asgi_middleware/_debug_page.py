@@ -10,6 +10,7 @@ traceback is at the bottom for copying into an issue.
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import sysconfig
@@ -39,11 +40,15 @@ TOOLKIT_MODULES = frozenset(
         "asgi_toolkit",
     }
 )
-LIBRARY_DIRS = tuple(
-    str(Path(path).resolve())
-    for name in ("stdlib", "platstdlib", "purelib", "platlib")
-    if (path := sysconfig.get_paths().get(name))
-)
+
+
+@functools.cache
+def library_dirs() -> tuple[str, ...]:
+    """Where the standard library and installed packages live (looked up on the first error)."""
+    paths = sysconfig.get_paths()
+    names = ("stdlib", "platstdlib", "purelib", "platlib")
+    return tuple(str(Path(paths[name]).resolve()) for name in names if name in paths)
+
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328; max-width: 70rem; }
@@ -68,7 +73,7 @@ def is_library_frame(frame: FrameType) -> bool:
     if module.partition(".")[0] in TOOLKIT_MODULES:
         return True
     filename = str(Path(frame.f_code.co_filename).resolve())
-    return filename.startswith(LIBRARY_DIRS)
+    return filename.startswith(library_dirs())
 
 
 def safe_repr(value: object) -> str:
