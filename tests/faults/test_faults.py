@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -204,6 +205,45 @@ async def test_client_disconnect_mid_response_stops_an_endless_stream() -> None:
     app = App(routes=[Route("/", endpoint)])
     await asyncio.wait_for(app(http_scope(), receive, send), 5)
     assert closed == [True]
+
+
+async def test_client_disconnect_closes_a_sync_generator_stream() -> None:
+    closed = threading.Event()
+
+    def endless() -> Iterator[bytes]:  # sync: pulled in the thread pool
+        try:
+            while True:
+                yield b"x" * 1024
+        finally:
+            closed.set()  # e.g. a file or a database cursor released
+
+    rows = endless()  # still referenced here: only an explicit close runs its `finally`
+
+    async def endpoint(request: Request) -> Response:
+        return StreamingResponse(rows)
+
+    sent = 0
+    disconnected = asyncio.Event()
+
+    async def send(message: Message) -> None:
+        nonlocal sent
+        sent += 1
+        if sent == 5:
+            disconnected.set()
+
+    requested = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return REQUEST
+        await disconnected.wait()
+        return {"type": "http.disconnect"}
+
+    app = App(routes=[Route("/", endpoint)])
+    await asyncio.wait_for(app(http_scope(), receive, send), 5)
+    assert await asyncio.to_thread(closed.wait, 5)
 
 
 async def test_send_failing_mid_response_ends_the_request() -> None:

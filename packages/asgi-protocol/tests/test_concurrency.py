@@ -1,6 +1,9 @@
 import asyncio
 import contextvars
 import threading
+import time
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -33,6 +36,74 @@ async def test_run_in_threadpool_propagates_exceptions() -> None:
 async def test_iterate_in_threadpool_yields_every_item() -> None:
     assert [x async for x in iterate_in_threadpool(iter([1, 2, 3]))] == [1, 2, 3]
     assert [x async for x in iterate_in_threadpool([])] == []
+
+
+def closing_source(closed: threading.Event, started: threading.Event | None = None) -> Any:
+    def numbers() -> Iterator[int]:
+        try:
+            for n in range(1000):
+                if started is not None and n == 1:
+                    started.set()
+                    time.sleep(0.2)  # a slow pull, still running when the consumer leaves
+                yield n
+        finally:
+            closed.set()
+
+    return numbers()
+
+
+# The tests keep a reference to the generator: garbage collection alone would close it once the
+# last reference goes; the point is that it's closed even while something else still holds it.
+
+
+async def test_abandoned_iteration_closes_the_source() -> None:
+    closed = threading.Event()
+    source = closing_source(closed)
+    stream = iterate_in_threadpool(source)
+    assert await stream.__anext__() == 0
+    await stream.aclose()
+    assert await asyncio.to_thread(closed.wait, 5)
+
+
+async def test_cancelled_mid_pull_closes_the_source_after_the_pull() -> None:
+    closed, started = threading.Event(), threading.Event()
+    source = closing_source(closed, started)
+    stream = iterate_in_threadpool(source)
+
+    async def consume() -> None:
+        async for _ in stream:
+            pass
+
+    task = asyncio.create_task(consume())
+    await asyncio.to_thread(started.wait, 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not closed.is_set()  # the pull in flight still holds the generator
+    assert await asyncio.to_thread(closed.wait, 5)
+
+
+async def test_finished_or_failed_sources_and_plain_iterators() -> None:
+    closed = threading.Event()
+
+    def short() -> Iterator[int]:
+        try:
+            yield 1
+        finally:
+            closed.set()
+
+    assert [x async for x in iterate_in_threadpool(short())] == [1]
+    assert closed.is_set()  # ran to its end: nothing left to close
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        _ = [x async for x in iterate_in_threadpool(failing())]
+    plain = iterate_in_threadpool(iter([1, 2]))  # a list iterator has no close()
+    assert await plain.__anext__() == 1
+    await plain.aclose()
 
 
 async def test_run_until_first_complete_cancels_the_rest() -> None:

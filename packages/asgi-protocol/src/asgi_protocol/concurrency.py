@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
@@ -21,16 +22,41 @@ async def run_in_threadpool(func: Callable[P, T], *args: P.args, **kwargs: P.kwa
     return await asyncio.get_running_loop().run_in_executor(None, call)
 
 
-def _next(iterator: Iterator[T]) -> Any:
-    # StopIteration can't cross a Future, so the end is signalled with a sentinel.
-    return next(iterator, _DONE)
+class _BlockingSource:
+    """A blocking iterator that one thread at a time may advance or close."""
+
+    def __init__(self, iterable: Iterable[T]) -> None:
+        self.iterator: Iterator[T] = iter(iterable)
+        self.lock = threading.Lock()
+
+    def next(self) -> Any:
+        with self.lock:
+            # StopIteration can't cross a Future, so the end is signalled with a sentinel.
+            return next(self.iterator, _DONE)
+
+    def close(self) -> None:
+        with self.lock:  # waits for a pull still running in another thread
+            close = getattr(self.iterator, "close", None)
+            if close is not None:
+                close()
 
 
 async def iterate_in_threadpool(iterable: Iterable[T]) -> AsyncIterator[T]:
-    """Pull each item of a blocking iterable in the thread pool."""
-    iterator = iter(iterable)
-    while (item := await run_in_threadpool(_next, iterator)) is not _DONE:
-        yield item
+    """Pull each item of a blocking iterable in the thread pool.
+
+    Abandoned early (closed, cancelled: say the client went away mid-stream), it closes the
+    source too, so a generator's `finally` and `with` blocks run and release what they hold.
+    """
+    source = _BlockingSource(iterable)
+    finished = False
+    try:
+        while (item := await run_in_threadpool(source.next)) is not _DONE:
+            yield item
+        finished = True
+    finally:
+        if not finished:
+            # In a thread, after any pull in flight; not awaited, so cancellation isn't held up.
+            asyncio.get_running_loop().run_in_executor(None, source.close)
 
 
 async def run_until_first_complete(
