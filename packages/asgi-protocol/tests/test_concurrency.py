@@ -35,7 +35,8 @@ async def test_run_in_threadpool_propagates_exceptions() -> None:
 
 async def test_iterate_in_threadpool_yields_every_item() -> None:
     assert [x async for x in iterate_in_threadpool(iter([1, 2, 3]))] == [1, 2, 3]
-    assert [x async for x in iterate_in_threadpool([])] == []
+    empty: list[int] = []
+    assert [x async for x in iterate_in_threadpool(empty)] == []
 
 
 def closing_source(closed: threading.Event, started: threading.Event | None = None) -> Any:

@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import functools
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -41,7 +41,7 @@ class _BlockingSource:
                 close()
 
 
-async def iterate_in_threadpool(iterable: Iterable[T]) -> AsyncIterator[T]:
+async def iterate_in_threadpool(iterable: Iterable[T]) -> AsyncGenerator[T, None]:
     """Pull each item of a blocking iterable in the thread pool.
 
     Abandoned early (closed, cancelled: say the client went away mid-stream), it closes the
