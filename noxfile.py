@@ -19,7 +19,14 @@ COVERAGE_DIR = ROOT / ".nox-coverage"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = False
-nox.options.sessions = ["lint", "typecheck", "tests", "isolation", "coverage", "hostile"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "tests",
+    "isolation",
+    "coverage",
+    "hostile",
+]
 
 
 @dataclass
@@ -127,6 +134,7 @@ def typecheck(session: nox.Session) -> None:
         "types-requests",
         "types-aiofiles",
         "types-ujson",
+        "types-PyYAML",
     )
     session.run("mypy", *[arg for p in PACKAGES.values() for arg in ("-p", p.import_name)])
 
@@ -188,19 +196,39 @@ def coverage(session: nox.Session) -> None:
         session.error(f"below 100% coverage: {', '.join(failed)}")
 
 
+def run_suite(session: nox.Session, requirements: str, *folders: str) -> None:
+    """Install the whole toolkit plus `requirements`, then run pytest over `folders`."""
+    install(session, *install_args(["asgi-toolkit[full]"]), "-r", str(ROOT / requirements))
+    session.run("pytest", *folders, f"--rootdir={ROOT}", "-p", "no:cacheprovider")
+
+
 @nox.session
 def hostile(session: nox.Session) -> None:
     """Hostile input, property and fault tests across every package (tests/hostile, tests/faults)."""
+    run_suite(session, "tests/hostile/requirements.txt", "tests/hostile", "tests/faults")
+
+
+@nox.session
+def ecosystem(session: nox.Session) -> None:
+    """Our pieces inside Django Channels, FastAPI, Litestar and Starlette apps (tests/ecosystem)."""
+    run_suite(session, "tests/ecosystem/requirements.txt", "tests/ecosystem")
+
+
+@nox.session
+def servers(session: nox.Session) -> None:
+    """The example app under uvicorn, hypercorn, daphne and granian, over real sockets."""
+    run_suite(session, "tests/servers/requirements.txt", "tests/servers")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site in strict mode and execute every code example in it."""
+    site = Path(session.create_tmp()) / "site"
     install(
-        session,
-        *install_args(["asgi-toolkit[full]"]),
-        "pytest>=8",
-        "pytest-asyncio>=0.24",
-        "hypothesis>=6",
+        session, *install_args(["asgi-toolkit[full]"]), "-r", str(ROOT / "docs/requirements.txt")
     )
-    session.run(
-        "pytest", "tests/hostile", "tests/faults", f"--rootdir={ROOT}", "-p", "no:cacheprovider"
-    )
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(site))
+    session.run("pytest", "tests/docs", f"--rootdir={ROOT}", "-p", "no:cacheprovider")
 
 
 @nox.session

@@ -52,3 +52,26 @@ def receive_from(messages: list[dict[str, Any]]) -> Callable[[], Any]:
         raise AssertionError("unreachable")  # pragma: no cover
 
     return receive
+
+
+def client_leaving_after(messages_sent: int) -> tuple[Callable[[], Any], Callable[[Any], Any]]:
+    """(receive, send) of a client that sends its request, then leaves after that many messages."""
+    sent = 0
+    requested = False
+    gone = asyncio.Event()
+
+    async def send(message: Any) -> None:
+        nonlocal sent
+        sent += 1
+        if sent == messages_sent:
+            gone.set()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    return receive, send

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from fault_helpers import Recorder, http_scope, receive_from
+from fault_helpers import Recorder, client_leaving_after, http_scope, receive_from
 
 from asgi_protocol.types import Message
 from asgi_toolkit import App
@@ -186,22 +186,7 @@ async def test_client_disconnect_mid_response_stops_an_endless_stream() -> None:
     async def endpoint(request: Request) -> Response:
         return StreamingResponse(endless())
 
-    received = 0
-    disconnected = asyncio.Event()
-
-    async def send(message: Message) -> None:
-        nonlocal received
-        received += 1
-        if received == 5:
-            disconnected.set()
-
-    async def receive() -> dict[str, Any]:
-        if not hasattr(receive, "started"):
-            receive.started = True  # type: ignore[attr-defined]
-            return REQUEST
-        await disconnected.wait()
-        return {"type": "http.disconnect"}
-
+    receive, send = client_leaving_after(5)
     app = App(routes=[Route("/", endpoint)])
     await asyncio.wait_for(app(http_scope(), receive, send), 5)
     assert closed == [True]
@@ -222,25 +207,7 @@ async def test_client_disconnect_closes_a_sync_generator_stream() -> None:
     async def endpoint(request: Request) -> Response:
         return StreamingResponse(rows)
 
-    sent = 0
-    disconnected = asyncio.Event()
-
-    async def send(message: Message) -> None:
-        nonlocal sent
-        sent += 1
-        if sent == 5:
-            disconnected.set()
-
-    requested = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal requested
-        if not requested:
-            requested = True
-            return REQUEST
-        await disconnected.wait()
-        return {"type": "http.disconnect"}
-
+    receive, send = client_leaving_after(5)
     app = App(routes=[Route("/", endpoint)])
     await asyncio.wait_for(app(http_scope(), receive, send), 5)
     assert await asyncio.to_thread(closed.wait, 5)
