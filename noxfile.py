@@ -26,6 +26,7 @@ nox.options.sessions = [
     "isolation",
     "coverage",
     "hostile",
+    "readme",
 ]
 
 
@@ -206,6 +207,12 @@ def run_suite(session: nox.Session, requirements: str, *folders: str) -> None:
 def hostile(session: nox.Session) -> None:
     """Hostile input, property and fault tests across every package (tests/hostile, tests/faults)."""
     run_suite(session, "tests/hostile/requirements.txt", "tests/hostile", "tests/faults")
+
+
+@nox.session
+def readme(session: nox.Session) -> None:
+    """Every python example in the READMEs runs and its asserts hold (tests/readme)."""
+    run_suite(session, "tests/readme/requirements.txt", "tests/readme")
 
 
 @nox.session
