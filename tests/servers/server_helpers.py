@@ -1,0 +1,133 @@
+"""Start the example app under a real server in a subprocess, and always stop it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+APP = "examples.app:app"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def command(server: str, port: int) -> list[str]:
+    """The command line each server documents, bound to loopback on `port`."""
+    if server == "uvicorn":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--app-dir",
+            str(ROOT),
+            APP,
+        ]
+    if server == "hypercorn":
+        return [sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", APP]
+    if server == "daphne":
+        return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), APP]
+    if server == "granian":
+        return [
+            str(BIN / "granian"),
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            APP,
+        ]
+    raise AssertionError(server)
+
+
+@dataclass
+class Served:
+    server: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+    output: str = ""
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> str:
+        """SIGINT, then SIGTERM, then SIGKILL, each with a bounded wait; return all output."""
+        if self.process.poll() is None:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.process.send_signal(sig)
+                try:
+                    self.process.wait(STOP_TIMEOUT)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            else:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        self.output = self.log.read_text(errors="replace")
+        return self.output
+
+
+def wait_until_listening(served: Served) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            out = served.stop()
+            pytest.fail(f"{served.server} exited with {served.process.returncode}:\n{out}")
+        try:
+            with socket.create_connection(("127.0.0.1", served.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    out = served.stop()
+    pytest.fail(f"{served.server} did not listen on {served.port} in {START_TIMEOUT}s:\n{out}")
+
+
+@pytest.fixture(scope="module", params=["uvicorn", "hypercorn", "daphne", "granian"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    server = request.param
+    log = tmp_path_factory.mktemp(server) / "output.txt"
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    env.pop("EXAMPLE_DEBUG", None)
+    with log.open("wb") as sink:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen(
+            command(server, port),
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    result = Served(server, port, process, log)
+    try:
+        wait_until_listening(result)
+        yield result
+    finally:
+        if process.poll() is None or not result.output:
+            result.stop()

@@ -1,0 +1,138 @@
+"""The example app under real servers: the same smoke checks over real sockets for each."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import time
+
+import requests
+from server_helpers import ROOT, Served
+from websockets.sync.client import connect
+
+TIMEOUT = 10
+
+
+def test_json_route(served: Served) -> None:
+    response = requests.get(f"{served.base}/api/hello/world", timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"hello": "world"}
+
+
+def test_item_and_unknown_item(served: Served) -> None:
+    response = requests.get(f"{served.base}/api/items/1", timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.json() == {"id": 1, "name": "kettle"}
+    missing = requests.get(f"{served.base}/api/items/999", timeout=TIMEOUT)
+    assert missing.status_code == 404
+    assert missing.text == "No item 999"
+    nowhere = requests.get(f"{served.base}/no/such/page", timeout=TIMEOUT)
+    assert nowhere.status_code == 404
+
+
+def test_root_redirects_to_static_index(served: Served) -> None:
+    response = requests.get(f"{served.base}/", timeout=TIMEOUT, allow_redirects=False)
+    assert response.status_code == 307
+    # The redirect is absolute and names the real host and port the request came in on.
+    assert response.headers["location"] == f"{served.base}/static/index.html"
+    followed = requests.get(f"{served.base}/", timeout=TIMEOUT)
+    assert followed.status_code == 200
+    assert followed.url == f"{served.base}/static/index.html"
+    assert followed.content == (ROOT / "examples/static/index.html").read_bytes()
+
+
+def test_static_file(served: Served) -> None:
+    response = requests.get(
+        f"{served.base}/static/style.css",
+        timeout=TIMEOUT,
+        headers={"accept-encoding": "identity"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert response.content == (ROOT / "examples/static/style.css").read_bytes()
+    assert int(response.headers["content-length"]) == len(response.content)
+
+
+def test_multipart_upload(served: Served) -> None:
+    data = bytes(range(256)) * 4096  # 1 MiB, every byte value
+    response = requests.post(
+        f"{served.base}/upload",
+        files={"file": ("blob.bin", data, "application/octet-stream")},
+        data={"note": "hi"},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "filename": "blob.bin",
+        "content_type": "application/octet-stream",
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "note": "hi",
+    }
+    bad = requests.post(f"{served.base}/upload", data={"note": "no file"}, timeout=TIMEOUT)
+    assert bad.status_code == 400
+    assert "file" in bad.text
+
+
+def test_signup_background_task(served: Served) -> None:
+    email = f"someone@{served.server}.example"
+    response = requests.post(f"{served.base}/signup", json={"email": email}, timeout=TIMEOUT)
+    assert response.status_code == 202, response.text
+    assert response.json() == {"queued": email}
+    # The task runs after the response is sent: poll, bounded.
+    deadline = time.monotonic() + 10
+    while True:
+        signups = requests.get(f"{served.base}/signups", timeout=TIMEOUT)
+        assert signups.status_code == 200, signups.text
+        if email in signups.json()["signups"]:
+            break
+        assert time.monotonic() < deadline, signups.json()
+        time.sleep(0.05)
+    bad = requests.post(f"{served.base}/signup", data=b"not json", timeout=TIMEOUT)
+    assert bad.status_code == 400
+
+
+def test_graphql_query(served: Served) -> None:
+    response = requests.post(
+        f"{served.base}/graphql",
+        json={"query": '{ hello(name: "server") item(id: 2) }'},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"hello": "Hello server", "item": "teapot"}}
+
+
+def test_gzip_when_asked(served: Served) -> None:
+    url = f"{served.base}/static/index.html"
+    original = (ROOT / "examples/static/index.html").read_bytes()
+    assert len(original) > 500  # above the example's GZip minimum_size
+    zipped = requests.get(url, headers={"accept-encoding": "gzip"}, timeout=TIMEOUT, stream=True)
+    assert zipped.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped.raw.read()) == original
+    plain = requests.get(url, headers={"accept-encoding": "identity"}, timeout=TIMEOUT)
+    assert "content-encoding" not in plain.headers
+    assert plain.content == original
+
+
+def test_websocket_echo(served: Served) -> None:
+    with connect(f"ws://127.0.0.1:{served.port}/ws", open_timeout=TIMEOUT) as ws:
+        for text in ("hello", "ünïcode ✓", "x" * 70_000):
+            ws.send(text)
+            assert ws.recv(timeout=TIMEOUT) == f"echo: {text}"
+
+
+def test_zz_output_after_stop(served: Served) -> None:
+    """Last for each server: stop it, then read what it and the app printed."""
+    requests.get(f"{served.base}/api/hello/last", timeout=TIMEOUT).raise_for_status()
+    output = served.stop()
+    assert "Traceback" not in output, output
+    assert "[example] ready:" in output, output
+    assert "[example] stopped" in output, output
+    ready = next(line for line in output.splitlines() if "[example] ready:" in line)
+    urls = re.findall(r"https?://[^\s,]+", ready)
+    # The example logs where it is served once it knows; when it does, it must be the real port.
+    for url in urls:
+        assert f":{served.port}" in url, ready
