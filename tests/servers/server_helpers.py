@@ -69,6 +69,7 @@ class Served:
     process: subprocess.Popen[bytes]
     log: Path
     output: str = ""
+    stopped_by: str = ""
 
     @property
     def base(self) -> str:
@@ -81,12 +82,14 @@ class Served:
                 self.process.send_signal(sig)
                 try:
                     self.process.wait(STOP_TIMEOUT)
+                    self.stopped_by = sig.name
                     break
                 except subprocess.TimeoutExpired:
                     continue
             else:
                 self.process.kill()
                 self.process.wait(STOP_TIMEOUT)
+                self.stopped_by = "SIGKILL"
         self.output = self.log.read_text(errors="replace")
         return self.output
 

@@ -138,6 +138,10 @@ def test_zz_output_after_stop(served: Served) -> None:
     requests.get(f"{served.base}/api/hello/last", timeout=TIMEOUT).raise_for_status()
     output = served.stop()
     assert "Traceback" not in output, output
+    # Every server stops cleanly on the first SIGINT (no SIGTERM or kill needed).
+    assert served.stopped_by == "SIGINT", (served.stopped_by, served.process.returncode, output)
+    # The server says where it listens, and that is the real port.
+    assert f"127.0.0.1:{served.port}" in output, output
     if served.server in NO_LIFESPAN:
         assert "[example]" not in output, output
         return
