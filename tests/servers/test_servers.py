@@ -147,8 +147,10 @@ def test_zz_output_after_stop(served: Served) -> None:
         return
     assert "[example] ready:" in output, output
     assert "[example] stopped" in output, output
-    ready = next(line for line in output.splitlines() if "[example] ready:" in line)
-    urls = re.findall(r"https?://[^\s,]+", ready)
-    # The example logs where it is served once it knows; when it does, it must be the real port.
+    example_lines = [line for line in output.splitlines() if "[example]" in line]
+    urls = [
+        url for line in example_lines for url in re.findall(r"(?:https?|wss?)://[^\s,)]+", line)
+    ]
+    # Where the example logs the address it is served on, that must be the real port.
     for url in urls:
-        assert f":{served.port}" in url, ready
+        assert f":{served.port}" in url, example_lines
