@@ -443,3 +443,18 @@ def test_handlers_start_app_tasks_through_request_state() -> None:
     with TestClient(app) as client:
         assert client.get("/").status_code == 202
     assert done == ["from-handler"]
+
+
+def test_request_url_under_mounts_and_root_path() -> None:
+    async def where(request: Request) -> Response:
+        return PlainTextResponse(f"{request.url} {request.url_for('where')} {request.base_url}")
+
+    from asgi_toolkit import Mount
+
+    app = App(routes=[Mount("/api", routes=[Route("/where", where, name="where")])])
+    assert TestClient(app).get("/api/where?x=1").text == (
+        "http://testserver/api/where?x=1 http://testserver/api/where http://testserver/"
+    )
+    assert TestClient(app, root_path="/p").get("/api/where").text == (
+        "http://testserver/p/api/where http://testserver/p/api/where http://testserver/p/"
+    )

@@ -88,8 +88,18 @@ def test_question_mark_in_the_path_stays_in_the_path() -> None:
     assert url.query == "a=1"
 
 
-def test_root_path_is_part_of_the_url() -> None:
-    assert URL(scope=scope(root_path="/api", path="/api/items")).path == "/api/api/items"
+@pytest.mark.parametrize(
+    ("root_path", "path", "expected"),
+    [
+        ("/api", "/api/items", "/api/items"),  # ASGI: path already holds root_path
+        ("/api", "/api", "/api"),
+        ("/api", "/items", "/api/items"),  # a server that stripped the prefix
+        ("/api", "/apiary", "/api/apiary"),  # not a prefix: /api is no segment of /apiary
+        ("", "/items", "/items"),
+    ],
+)
+def test_root_path_appears_once_in_the_url(root_path: str, path: str, expected: str) -> None:
+    assert URL(scope=scope(root_path=root_path, path=path)).path == expected
 
 
 def test_replace_components() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlencode, urlsplit
 
 from asgi_protocol._multidict import MultiDict, QueryParams
+from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import Scope
 
 # A Host header is trusted only when it is a plain host[:port]: a name, IPv4 or [IPv6] literal.
@@ -47,7 +48,9 @@ class URL:
     @staticmethod
     def _from_scope(scope: Scope) -> SplitResult:
         scheme = scope.get("scheme", "http")
-        path = scope.get("root_path", "") + scope["path"]
+        # ASGI: `path` already holds `root_path` (Mounts and proxies extend both); a server
+        # that strips the prefix gets it put back. Either way it appears once.
+        path = scope.get("root_path", "") + get_route_path(scope)
         if not path.startswith("/"):
             path = "/" + path
         query = scope.get("query_string", b"").decode("latin-1")
