@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from asgi_protocol.datastructures import URL, URLPath
@@ -135,6 +137,15 @@ def test_conflicting_arguments_are_refused() -> None:
 def test_urlpath_make_absolute_url() -> None:
     assert URLPath("/ws", "websocket").make_absolute_url("https://h/root/") == "wss://h/root/ws"
     assert URLPath("/x", "http").make_absolute_url(URL("ws://h")) == "http://h/x"
+
+    class ForeignURL:  # another framework's URL type: only its str() is used
+        def __str__(self) -> str:
+            return "https://h/base/"
+
+        __hash__ = None  # type: ignore[assignment]
+
+    foreign: Any = ForeignURL()
+    assert URLPath("/x").make_absolute_url(foreign) == "https://h/base/x"
     assert URLPath("/x", "http", host="other").make_absolute_url("https://h") == "https://other/x"
     assert URLPath("/x").make_absolute_url("http://h/base") == "http://h/base/x"
     path = URLPath("/x", "http", "h")

@@ -175,7 +175,8 @@ class URLPath(str):
         self.host = host
 
     def make_absolute_url(self, base_url: str | URL) -> URL:
-        base = base_url if isinstance(base_url, URL) else URL(base_url)
+        # str(): another framework's URL object (Starlette's, under a Mount of ours) works too.
+        base = base_url if isinstance(base_url, URL) else URL(str(base_url))
         if self.protocol:
             secure = base.scheme in ("https", "wss")
             scheme = {"http": ("http", "https"), "websocket": ("ws", "wss")}[self.protocol][secure]
