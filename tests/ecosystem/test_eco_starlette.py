@@ -1,6 +1,5 @@
 """Our routing, App and middleware mixed with Starlette, driven by our TestClient."""
 
-import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import JSONResponse as StarletteJSONResponse
@@ -59,37 +58,21 @@ def test_our_router_inside_starlette_path_params_and_url_for() -> None:
     assert client.get("/link").text == "http://testserver/api/items/3"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "our Router, seeing scope['app'] set by Starlette, raises asgi_protocol.HTTPException(404) "
-        "for a miss; Starlette's ExceptionMiddleware only knows starlette.exceptions."
-        "HTTPException, so the miss becomes a server error instead of a 404"
-    ),
-)
 def test_our_router_miss_inside_starlette_is_404() -> None:
     client = TestClient(make_starlette_with_our_router(), raise_server_exceptions=False)
     assert client.get("/api/items/nope").status_code == 404
-
-
-URL_BUG = (
-    "asgi_protocol.URL(scope=...) joins root_path + path, but under Starlette 1.x / ASGI rules "
-    "scope['path'] already starts with root_path: request.url.path becomes '/api/api/items/42'"
-)
 
 
 async def our_url(request: Request) -> PlainTextResponse:
     return PlainTextResponse(str(request.url))
 
 
-@pytest.mark.xfail(strict=True, reason=URL_BUG)
 def test_request_url_under_starlette_mount() -> None:
     ours = Router(routes=[Route("/where", our_url)])
     app = Starlette(routes=[StarletteMount("/api", app=ours)])
     assert TestClient(app).get("/api/where?x=1").text == "http://testserver/api/where?x=1"
 
 
-@pytest.mark.xfail(strict=True, reason=URL_BUG)
 def test_request_url_with_client_root_path() -> None:
     app = Router(routes=[Route("/where", our_url)])
     response = TestClient(app, root_path="/prefix").get("/where")
@@ -136,13 +119,6 @@ async def starlette_name(request: StarletteRequest) -> StarletteJSONResponse:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Starlette's request.url_for hands its own URL object to our URLPath.make_absolute_url, "
-        "which calls asgi_protocol.URL(<starlette URL>) and fails: TypeError unhashable type"
-    ),
-)
 def test_starlette_url_for_inside_our_app() -> None:
     legacy = Starlette(routes=[StarletteRoute("/users/{name}", starlette_user, name="user")])
     app = App(routes=[Route("/", our_home), Mount("/legacy", app=legacy, name="legacy")])

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgi_protocol.exceptions import HANDLER_SCOPE_KEY
 from asgi_protocol.types import ASGIApp, Message, Scope
 
 
@@ -54,8 +55,9 @@ def make_scope(
     }
     if type_ == "websocket":
         del scope["method"]
-    if scope_app is not None:
+    if scope_app is not None:  # inside an app of ours: its exception middleware answers
         scope["app"] = scope_app
+        scope[HANDLER_SCOPE_KEY] = scope_app
     return scope
 
 

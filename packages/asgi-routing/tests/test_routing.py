@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from routing_driver import http, make_scope, websocket
 
-from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.exceptions import HANDLER_SCOPE_KEY, HTTPException
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_responses import PlainTextResponse, Response
 from asgi_routing import (
@@ -362,3 +362,20 @@ async def test_many_routes_index() -> None:
     assert (await http(router, path="/r299")).text == "static299"
     assert (await http(router, path="/p150/7")).text == "id=7"
     assert (await http(router, path="/p150/x")).status == 404
+
+
+async def test_inside_another_framework_the_router_answers_its_own_errors() -> None:
+    """Another framework's app in the scope, no handler of ours: plain 404 / 405 / 413."""
+    router = Router(
+        [Route("/only-get", lambda request: None), Route("/up", lambda r: None, methods=["POST"])],
+        max_body_size=2,
+    )
+    foreign = object()
+    for method, path, status in [("GET", "/nope", 404), ("POST", "/only-get", 405)]:
+        scope = make_scope(method, path)
+        scope["app"] = foreign
+        assert (await http(router, method, path, scope=scope)).status == status
+    scope = make_scope("POST", "/up", headers=[("content-length", "3")])
+    scope["app"] = foreign
+    scope[HANDLER_SCOPE_KEY] = object()  # an outer app of ours, with another framework between
+    assert (await http(router, "POST", "/up", scope=scope, body=b"123")).status == 413

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
-from asgi_protocol.exceptions import HTTPException, WebSocketException
+from asgi_protocol.exceptions import HANDLER_SCOPE_KEY, HTTPException, WebSocketException
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection, Request
 from asgi_responses import PlainTextResponse, Response
@@ -98,6 +98,7 @@ class ExceptionMiddleware:
         # Hot path: reuse the tracker ServerErrorMiddleware put around send, when nothing sits
         # between us; one wrapper less per message (bench/inprocess.py, plaintext).
         tracker = ResponseStarted.around(send)
+        scope[HANDLER_SCOPE_KEY] = scope.get("app")  # routers below may raise HTTPException
         try:
             await self.app(scope, receive, tracker.send)
         except Exception as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http
 from collections.abc import Mapping
+from typing import Any
 
 
 class HTTPException(Exception):
@@ -63,4 +64,23 @@ class WebSocketDisconnect(Exception):
         return f"{type(self).__name__}(code={self.code!r}, reason={self.reason!r})"
 
 
-__all__ = ["HTTPException", "WebSocketDisconnect", "WebSocketException"]
+# An exception middleware puts here the app it answers for (scope["app"], or None).
+HANDLER_SCOPE_KEY = "asgi_toolkit.exception_handler"
+
+
+def handled_above(scope: Any) -> bool:
+    """Whether the current app's exception middleware will answer a raised HTTPException.
+
+    A router of ours mounted in another framework (whose app is then `scope["app"]`) answers
+    its own 404s and 413s instead: that framework's handlers don't know our exception class.
+    """
+    return HANDLER_SCOPE_KEY in scope and scope[HANDLER_SCOPE_KEY] is scope.get("app")
+
+
+__all__ = [
+    "HANDLER_SCOPE_KEY",
+    "HTTPException",
+    "WebSocketDisconnect",
+    "WebSocketException",
+    "handled_above",
+]

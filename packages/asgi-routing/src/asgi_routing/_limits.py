@@ -6,6 +6,7 @@ foreign app) enforces the effective one. So the innermost setting wins instead o
 
 from __future__ import annotations
 
+from asgi_protocol.exceptions import handled_above
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import BodyTooLarge, limit_receive
 from asgi_routing._utils import http_error
@@ -37,14 +38,14 @@ async def call_with_limit(
             if int(value) > limit:
                 # The same typed exception as while streaming, so one handler covers both.
                 too_large = BodyTooLarge(limit)
-                if "app" in scope:
+                if handled_above(scope):
                     raise too_large
                 await http_error(scope, receive, send, 413, too_large.detail)
                 return
             break
 
     limited = limit_receive(receive, limit)
-    if "app" in scope:
+    if handled_above(scope):
         # An exception middleware above answers BodyTooLarge (it is an HTTPException).
         await app(scope, limited, send)
         return

@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 
@@ -53,10 +53,10 @@ async def http_error(
 ) -> None:
     """Answer an HTTP error the Starlette way.
 
-    Inside an application ("app" in scope) an exception middleware turns the raised
-    HTTPException into the response the user configured; a bare router answers it itself.
+    Inside our application an exception middleware turns the raised HTTPException into the
+    response the user configured; a bare router, or one inside another framework, answers.
     """
-    if "app" in scope:
+    if handled_above(scope):
         raise HTTPException(status_code, detail, headers=headers)
     response = PlainTextResponse(detail, status_code=status_code, headers=headers)
     await response(scope, receive, send)
