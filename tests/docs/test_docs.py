@@ -1,0 +1,57 @@
+"""The documentation: every page is in the nav, and every python example runs and asserts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+def examples() -> list[tuple[str, str]]:
+    found = []
+    for page in PAGES:
+        text = page.read_text()
+        for match in BLOCK.finditer(text):
+            line = text.count("\n", 0, match.start()) + 2
+            found.append((f"{page.relative_to(ROOT)}:{line}", match.group(1)))
+    return found
+
+
+EXAMPLES = examples()
+
+
+def nav_pages(entries: list[object]) -> set[str]:
+    pages: set[str] = set()
+    for entry in entries:
+        values = entry.values() if isinstance(entry, dict) else [entry]
+        for value in values:
+            pages |= nav_pages(value) if isinstance(value, list) else {str(value)}
+    return pages
+
+
+def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    in_nav = nav_pages(config["nav"])
+    on_disk = {str(page.relative_to(DOCS)) for page in PAGES}
+    assert in_nav == on_disk
+
+
+def test_every_package_page_has_a_runnable_example() -> None:
+    pages_with_examples = {where.rsplit(":", 1)[0] for where, _ in EXAMPLES}
+    for page in sorted((DOCS / "packages").glob("*.md")):
+        assert str(page.relative_to(ROOT)) in pages_with_examples, page.name
+
+
+@pytest.mark.parametrize(("where", "code"), EXAMPLES, ids=[where for where, _ in EXAMPLES])
+def test_example_runs(
+    where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, where, "exec"), {"__name__": "docs_example"})
