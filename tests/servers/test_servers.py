@@ -137,7 +137,13 @@ def test_zz_output_after_stop(served: Served) -> None:
     """Last for each server: stop it, then read what it and the app printed."""
     requests.get(f"{served.base}/api/hello/last", timeout=TIMEOUT).raise_for_status()
     output = served.stop()
-    assert "Traceback" not in output, output
+    tracebacks = output.count("Traceback")
+    if served.server in NO_LIFESPAN:
+        # Daphne logs the /signup failure about 1 s later (if it is still up): only that one.
+        known = "AttributeError: 'State' object has no attribute 'signups'"
+        assert tracebacks == output.count(known), output
+    else:
+        assert tracebacks == 0, output
     # Every server stops cleanly on the first SIGINT (no SIGTERM or kill needed).
     assert served.stopped_by == "SIGINT", (served.stopped_by, served.process.returncode, output)
     # The server says where it listens, and that is the real port.
