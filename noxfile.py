@@ -27,6 +27,9 @@ nox.options.sessions = [
     "coverage",
     "hostile",
     "readme",
+    "ecosystem",
+    "servers",
+    "docs",
 ]
 
 

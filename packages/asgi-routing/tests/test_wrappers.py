@@ -60,10 +60,40 @@ async def test_json_body() -> None:
 
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe\xfa"])
 async def test_invalid_json_body_is_400(body: bytes) -> None:
+    # Bare (or inside another framework): answered here.
+    reply = await http(request_response(read_json), "POST", body=body)
+    assert (reply.status, reply.text) == (400, "Invalid JSON body")
+    # Inside an app of ours: raised for its exception middleware (and your handlers).
     with pytest.raises(HTTPException) as info:
-        await http(request_response(read_json), "POST", body=body)
+        await http(request_response(read_json), "POST", body=body, scope_app=object())
     assert info.value.status_code == 400
     assert info.value.detail == "Invalid JSON body"
+
+
+async def test_bare_endpoints_answer_their_http_exceptions() -> None:
+    async def gone(request: Any) -> Response:
+        raise HTTPException(410, "Moved on", headers={"X-Why": "retired"})
+
+    async def nothing(request: Any) -> Response:
+        raise HTTPException(304)
+
+    reply = await http(request_response(gone))
+    assert (reply.status, reply.text, dict(reply.headers)["x-why"]) == (410, "Moved on", "retired")
+    reply = await http(request_response(nothing))
+    assert (reply.status, reply.body) == (304, b"")
+
+
+async def test_an_http_exception_after_the_response_started_propagates() -> None:
+    class Late(Response):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            raise HTTPException(500, "too late to answer")
+
+    async def late(request: Any) -> Response:
+        return Late()
+
+    with pytest.raises(HTTPException, match="too late"):
+        await http(request_response(late))
 
 
 async def test_endpoint_json_errors_are_not_translated() -> None:

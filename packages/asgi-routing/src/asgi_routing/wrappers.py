@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from asgi_protocol.concurrency import run_in_threadpool
-from asgi_protocol.exceptions import HTTPException
-from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_protocol.exceptions import HTTPException, handled_above
+from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import Response
+from asgi_responses import PlainTextResponse, Response
 from asgi_routing._utils import is_async_callable
 from asgi_websockets import WebSocket
 
@@ -33,23 +33,52 @@ class RoutedRequest(Request):
 def request_response(
     func: Callable[[Request], Awaitable[Response] | Response],
 ) -> ASGIApp:
-    """Wrap `func(request) -> Response` (async, or sync run in the threadpool) as an ASGI app."""
+    """Wrap `func(request) -> Response` (async, or sync run in the threadpool) as an ASGI app.
+
+    Outside an app of ours (a bare Router, or one mounted in another framework) nobody above
+    knows our HTTPException, so an endpoint raising one gets its plain-text answer here.
+    """
     if is_async_callable(func):
         async_func = cast(Callable[[Request], Awaitable[Response]], func)
 
-        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             response = await async_func(RoutedRequest(scope, receive, send))
             await response(scope, receive, send)
 
     else:
         sync_func = cast(Callable[[Request], Response], func)
 
-        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             request = RoutedRequest(scope, receive, send)
             response = await run_in_threadpool(sync_func, request)
             await response(scope, receive, send)
 
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if handled_above(scope):  # hot path inside an App: its exception middleware answers
+            await endpoint(scope, receive, send)
+        else:
+            await answer_http_exceptions(endpoint, scope, receive, send)
+
     return app
+
+
+async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run `app`; an HTTPException it raises before responding becomes that response."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        started = True
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except HTTPException as exc:
+        if started:
+            raise
+        body = None if exc.status_code in (204, 304) else exc.detail
+        answer = PlainTextResponse(body, status_code=exc.status_code, headers=exc.headers)
+        await answer(scope, receive, send)
 
 
 def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
