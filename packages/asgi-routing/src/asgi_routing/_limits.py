@@ -7,9 +7,9 @@ foreign app) enforces the effective one. So the innermost setting wins instead o
 from __future__ import annotations
 
 from asgi_protocol.exceptions import handled_above
-from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import BodyTooLarge, limit_receive
-from asgi_routing._utils import http_error
+from asgi_routing._utils import answer_http_exceptions, http_error
 
 # Scope key holding the limit set by the nearest enclosing Router or Mount.
 SCOPE_KEY = "asgi_routing.max_body_size"
@@ -50,19 +50,7 @@ async def call_with_limit(
         await app(scope, limited, send)
         return
 
-    started = False
-
-    async def tracking_send(message: Message) -> None:
-        nonlocal started
-        started = True
-        await send(message)
-
-    try:
-        await app(scope, limited, tracking_send)
-    except BodyTooLarge as exc:
-        if started:
-            raise
-        await http_error(scope, receive, send, 413, exc.detail)
+    await answer_http_exceptions(app, scope, limited, send)  # BodyTooLarge -> 413
 
 
 __all__ = ["SCOPE_KEY", "call_with_limit", "check_limit"]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from asgi_protocol.exceptions import HTTPException, handled_above
-from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 
 
@@ -62,4 +62,30 @@ async def http_error(
     await response(scope, receive, send)
 
 
-__all__ = ["get_name", "http_error", "is_async_callable", "is_plain_function", "wrap_middleware"]
+async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run `app`; an HTTPException it raises before responding becomes that response."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        started = True
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except HTTPException as exc:
+        if started:
+            raise
+        body = None if exc.status_code in (204, 304) else exc.detail
+        answer = PlainTextResponse(body, status_code=exc.status_code, headers=exc.headers)
+        await answer(scope, receive, send)
+
+
+__all__ = [
+    "answer_http_exceptions",
+    "get_name",
+    "http_error",
+    "is_async_callable",
+    "is_plain_function",
+    "wrap_middleware",
+]

@@ -7,10 +7,10 @@ from typing import Any, cast
 
 from asgi_protocol.concurrency import run_in_threadpool
 from asgi_protocol.exceptions import HTTPException, handled_above
-from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import PlainTextResponse, Response
-from asgi_routing._utils import is_async_callable
+from asgi_responses import Response
+from asgi_routing._utils import answer_http_exceptions, is_async_callable
 from asgi_websockets import WebSocket
 
 
@@ -60,25 +60,6 @@ def request_response(
             await answer_http_exceptions(endpoint, scope, receive, send)
 
     return app
-
-
-async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    """Run `app`; an HTTPException it raises before responding becomes that response."""
-    started = False
-
-    async def tracking_send(message: Message) -> None:
-        nonlocal started
-        started = True
-        await send(message)
-
-    try:
-        await app(scope, receive, tracking_send)
-    except HTTPException as exc:
-        if started:
-            raise
-        body = None if exc.status_code in (204, 304) else exc.detail
-        answer = PlainTextResponse(body, status_code=exc.status_code, headers=exc.headers)
-        await answer(scope, receive, send)
 
 
 def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
