@@ -1,5 +1,3 @@
-
-
 def test_handled_above_only_for_the_app_whose_middleware_set_it() -> None:
     from asgi_protocol.exceptions import HANDLER_SCOPE_KEY, handled_above
 
