@@ -26,7 +26,6 @@ nox.options.sessions = [
     "isolation",
     "coverage",
     "hostile",
-    "readme",
     "ecosystem",
     "servers",
     "docs",
@@ -213,12 +212,6 @@ def hostile(session: nox.Session) -> None:
 
 
 @nox.session
-def readme(session: nox.Session) -> None:
-    """Every python example in the READMEs runs and its asserts hold (tests/readme)."""
-    run_suite(session, "tests/readme/requirements.txt", "tests/readme")
-
-
-@nox.session
 def ecosystem(session: nox.Session) -> None:
     """Our pieces inside Django Channels, FastAPI, Litestar and Starlette apps (tests/ecosystem)."""
     run_suite(session, "tests/ecosystem/requirements.txt", "tests/ecosystem")
@@ -232,7 +225,7 @@ def servers(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation site in strict mode and execute every code example in it."""
+    """Build the docs in strict mode; run every python example in the docs and the READMEs."""
     site = Path(session.create_tmp()) / "site"
     install(
         session, *install_args(["asgi-toolkit[full]"]), "-r", str(ROOT / "docs/requirements.txt")

@@ -1,4 +1,5 @@
-"""The documentation: every page is in the nav, and every python example runs and asserts."""
+"""The documentation: every page is in the nav, and every python example in the docs and the
+READMEs runs and asserts."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 PAGES = sorted(DOCS.rglob("*.md"))
+READMES = [
+    ROOT / "README.md",
+    *sorted(ROOT.glob("packages/*/README.md")),
+    ROOT / "meta-package/README.md",
+]
 
 
 def examples() -> list[tuple[str, str]]:
     found = []
-    for page in PAGES:
+    for page in [*PAGES, *READMES]:
         text = page.read_text()
         for match in BLOCK.finditer(text):
             line = text.count("\n", 0, match.start()) + 2
@@ -43,6 +49,10 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
     assert in_nav == on_disk
 
 
+def test_the_top_readme_has_an_example() -> None:
+    assert any(where.startswith("README.md:") for where, _ in EXAMPLES)
+
+
 def test_every_package_page_has_a_runnable_example() -> None:
     pages_with_examples = {where.rsplit(":", 1)[0] for where, _ in EXAMPLES}
     for page in sorted((DOCS / "packages").glob("*.md")):
@@ -54,4 +64,4 @@ def test_example_runs(
     where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, where, "exec"), {"__name__": "docs_example"})
+    exec(compile(code, where, "exec"), {"__name__": "markdown_example"})
