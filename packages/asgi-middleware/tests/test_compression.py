@@ -316,3 +316,22 @@ def test_trailers_follow_a_compressed_body_once(chunks: list[bytes]) -> None:
     assert response.headers["content-encoding"] == "gzip"
     assert response.text == "y" * 1000
     assert response.raw.trailers["x-digest"] == "abc"
+
+
+def test_accept_encoding_cache_is_bounded_and_answers_past_its_size() -> None:
+    from asgi_middleware.compression import CODING_CACHE_SIZE
+
+    app = GZipMiddleware(text_app(BIG))
+    client = TestClient(app)
+    # A client inventing a new Accept-Encoding per request only misses the cache.
+    for n in range(CODING_CACHE_SIZE + 10):
+        accept = f"gzip;q=0.{n % 9 + 1}, x-junk-{n}"
+        assert client.get("/", headers={"Accept-Encoding": accept}).headers["content-encoding"] == (
+            "gzip"
+        )
+        refused = client.get("/", headers={"Accept-Encoding": f"identity, x-junk-{n}"})
+        assert "content-encoding" not in refused.headers
+    assert len(app._codings) == CODING_CACHE_SIZE
+    # A value seen before is answered from the cache, the same way.
+    assert app.coding_for(b"gzip;q=0.1, x-junk-0") == "gzip"
+    assert app.coding_for(b"identity, x-junk-0") is None

@@ -16,6 +16,9 @@ from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_PREFERENCE = ("zstd", "br", "gzip")
 DEFAULT_LEVELS = {"gzip": 9, "br": 4, "zstd": 3}
+# Distinct Accept-Encoding values remembered per middleware: browsers send a handful, so the
+# parse runs once per value; a client sending endless variants only misses the cache.
+CODING_CACHE_SIZE = 64
 
 
 class CompressionMiddleware:
@@ -32,12 +35,23 @@ class CompressionMiddleware:
         self.exclude_media_types = tuple(exclude_media_types)
         self.preference = tuple(c for c in codings if c in AVAILABLE)
         self.levels = {**DEFAULT_LEVELS, **(levels or {})}
+        self._codings: dict[bytes, str | None] = {}
+
+    def coding_for(self, accept_encoding: bytes) -> str | None:
+        """The coding to answer an Accept-Encoding value with (cached per distinct value)."""
+        try:
+            return self._codings[accept_encoding]
+        except KeyError:
+            coding = choose_coding(accept_encoding.decode("latin-1"), self.preference)
+            if len(self._codings) < CODING_CACHE_SIZE:
+                self._codings[accept_encoding] = coding
+            return coding
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             for key, value in scope["headers"]:
                 if key == b"accept-encoding":
-                    coding = choose_coding(value.decode("latin-1"), self.preference)
+                    coding = self.coding_for(value)
                     if coding is not None:
                         extensions = scope.get("extensions")
                         if extensions and "http.response.pathsend" in extensions:
@@ -78,6 +92,12 @@ class _Responder:
         assert initial is not None
         await self.raw_send(initial)
 
+    async def pass_through(self, message: Message) -> None:
+        """Send the start and `message` as they are, and every later message after them."""
+        self.passthrough = True
+        await self.send_initial()
+        await self.raw_send(message)
+
     async def send(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
@@ -89,9 +109,7 @@ class _Responder:
             return
         if kind != "http.response.body":
             # e.g. http.response.pathsend: the server sends the file, so it goes out as it is.
-            self.passthrough = True
-            await self.send_initial()
-            await self.raw_send(message)
+            await self.pass_through(message)
             return
         if self.encoder is not None:  # streaming, already compressing
             body = self.encoder.compress(message.get("body", b""))
@@ -101,14 +119,15 @@ class _Responder:
             return
         initial = self.initial
         assert initial is not None, "http.response.body before http.response.start"
-        headers = MutableHeaders(raw=list(initial.get("headers", ())))
-        initial["headers"] = headers.raw
         body = message.get("body", b"")
         more_body = message.get("more_body", False)
-        if self._skip(headers) or (not more_body and len(body) < self.middleware.minimum_size):
-            self.passthrough = True
-            await self.send_initial()
-            await self.raw_send(message)
+        if not more_body and len(body) < self.middleware.minimum_size:  # small: as it is
+            await self.pass_through(message)
+            return
+        headers = MutableHeaders(raw=list(initial.get("headers", ())))
+        initial["headers"] = headers.raw
+        if self._skip(headers):
+            await self.pass_through(message)
             return
         encoder = AVAILABLE[self.coding](self.middleware.levels[self.coding])
         headers["content-encoding"] = self.coding
