@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgi_protocol.concurrency import run_in_threadpool
@@ -30,10 +30,12 @@ class ResponseStarted:
         self._send = send
         self.started = False
 
-    async def send(self, message: Any) -> None:
+    def send(self, message: Any) -> Awaitable[None]:
         # Any first message (start, or websocket accept/close) means the answer has begun.
+        # A plain method handing back the inner send's awaitable: no coroutine of our own per
+        # message, and the caller's `await` is the same.
         self.started = True
-        await self._send(message)
+        return self._send(message)  # type: ignore[no-any-return]
 
     @classmethod
     def around(cls, send: Any) -> ResponseStarted:
