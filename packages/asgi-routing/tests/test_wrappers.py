@@ -51,6 +51,9 @@ async def test_request_response_sync_runs_in_threadpool() -> None:
 
     assert (await http(request_response(endpoint))).text == "sync"
     assert seen[0] != main
+    # Inside an app of ours too (its exception middleware above), still off the loop's thread.
+    assert (await http(request_response(endpoint), scope_app=object())).text == "sync"
+    assert seen[1] != main
 
 
 async def test_json_body() -> None:

@@ -17,7 +17,16 @@ from asgi_routing._lifespan import lifespan_context, run_lifespan
 from asgi_routing._limits import SCOPE_KEY, check_limit
 from asgi_routing._utils import http_error, wrap_middleware
 from asgi_routing.errors import NoMatchFound
-from asgi_routing.routes import BaseRoute, Host, Match, Mount, Route, WebSocketRoute
+from asgi_routing.routes import (
+    FULL_MATCH,
+    NO_MATCH,
+    PARTIAL_MATCH,
+    BaseRoute,
+    Host,
+    Mount,
+    Route,
+    WebSocketRoute,
+)
 from asgi_websockets import WebSocketClose
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -142,16 +151,16 @@ class Router:
         index = self._index
         if index is None:
             index = self._index = RouteIndex(self._routes)
-        route_path = get_route_path(scope)
+        route_path = get_route_path(scope) if scope.get("root_path") else scope["path"]
         partial: BaseRoute | None = None
         partial_scope: Scope = {}
         for route in index.candidates(route_path):
             match, child_scope = route.matches(scope)
-            if match is Match.FULL:
+            if match is FULL_MATCH:
                 scope.update(child_scope)
                 await route.handle(scope, receive, send)
                 return
-            if match is Match.PARTIAL and partial is None:
+            if match is PARTIAL_MATCH and partial is None:
                 partial, partial_scope = route, child_scope
 
         if partial is not None:
@@ -178,7 +187,7 @@ class Router:
         other_scope = dict(scope)
         other_scope["path"] = other_path
         if not any(
-            route.matches(other_scope)[0] is not Match.NONE
+            route.matches(other_scope)[0] is not NO_MATCH
             for route in index.candidates(other_route_path)
         ):
             return None

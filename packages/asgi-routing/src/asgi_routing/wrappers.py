@@ -45,21 +45,31 @@ def request_response(
             response = await async_func(RoutedRequest(scope, receive, send))
             await response(scope, receive, send)
 
-    else:
-        sync_func = cast(Callable[[Request], Response], func)
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            if handled_above(scope):
+                # Hot path inside an App, whose exception middleware answers: the endpoint's
+                # two lines inline, one coroutine less per request (bench: plaintext).
+                response = await async_func(RoutedRequest(scope, receive, send))
+                await response(scope, receive, send)
+            else:
+                await answer_http_exceptions(endpoint, scope, receive, send)
 
-        async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-            request = RoutedRequest(scope, receive, send)
-            response = await run_in_threadpool(sync_func, request)
-            await response(scope, receive, send)
+        return app
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if handled_above(scope):  # hot path inside an App: its exception middleware answers
-            await endpoint(scope, receive, send)
+    sync_func = cast(Callable[[Request], Response], func)
+
+    async def sync_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        request = RoutedRequest(scope, receive, send)
+        response = await run_in_threadpool(sync_func, request)
+        await response(scope, receive, send)
+
+    async def sync_app(scope: Scope, receive: Receive, send: Send) -> None:
+        if handled_above(scope):
+            await sync_endpoint(scope, receive, send)
         else:
-            await answer_http_exceptions(endpoint, scope, receive, send)
+            await answer_http_exceptions(sync_endpoint, scope, receive, send)
 
-    return app
+    return sync_app
 
 
 def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
