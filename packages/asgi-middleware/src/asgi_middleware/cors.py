@@ -8,7 +8,7 @@ appends to its response headers.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from asgi_protocol.datastructures import MutableHeaders
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
@@ -128,7 +128,8 @@ class CORSMiddleware:
     def _simple_send(self, send: Send, origin: str) -> Send:
         allowed = self.is_allowed_origin(origin)
 
-        async def cors_send(message: Message) -> None:
+        # A plain function handing back `send`'s awaitable: no coroutine of its own per message.
+        def cors_send(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
                 headers = message["headers"] = list(message.get("headers", ()))
                 if allowed:
@@ -139,6 +140,6 @@ class CORSMiddleware:
                     headers.extend(self.simple_headers)
                 if self.echo_origin:
                     MutableHeaders(raw=headers).add_vary_header("Origin")
-            await send(message)
+            return send(message)
 
         return cors_send
