@@ -12,6 +12,11 @@ async def test_bytes_str_and_none_bodies() -> None:
     assert Response(b"raw").body == b"raw"
     assert Response(memoryview(b"mv")).body == b"mv"
     assert Response("é").body == "é".encode()
+
+    class Markup(str):  # a str subclass, as template libraries hand out
+        pass
+
+    assert HTMLResponse(Markup("<b>é</b>")).body == "<b>é</b>".encode()
     assert Response().body == b""
     assert Response(None, status_code=204).raw_headers == []
 

@@ -18,6 +18,8 @@ from asgi_tasks import BackgroundTask
 
 _NO_BODY_STATUS = frozenset({204, 304})
 _CONTENT_TYPE_CACHE: dict[tuple[str, str], bytes] = {}
+# The whole header pair, shared by every response of that type: tuples are immutable.
+_CONTENT_TYPE_HEADERS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 
 
 def content_type_bytes(media_type: str, charset: str) -> bytes:
@@ -53,6 +55,8 @@ class Response:
         self.init_headers(headers)
 
     def render(self, content: Any) -> bytes:
+        if type(content) is str:  # the usual case first
+            return content.encode(self.charset)
         if content is None:
             return b""
         if isinstance(content, (bytes, memoryview)):
@@ -69,10 +73,13 @@ class Response:
             if body is not None and status >= 200 and status not in _NO_BODY_STATUS:
                 raw.append((b"content-length", str(len(body)).encode()))
             if media_type is not None:
-                content_type = _CONTENT_TYPE_CACHE.get((media_type, self.charset))
-                if content_type is None:
-                    content_type = content_type_bytes(media_type, self.charset)
-                raw.append((b"content-type", content_type))
+                header = _CONTENT_TYPE_HEADERS.get((media_type, self.charset))
+                if header is None:
+                    header = _CONTENT_TYPE_HEADERS[media_type, self.charset] = (
+                        b"content-type",
+                        content_type_bytes(media_type, self.charset),
+                    )
+                raw.append(header)
             self.raw_headers = raw
             return
         has_length = has_type = False
