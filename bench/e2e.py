@@ -1,10 +1,13 @@
 """End-to-end benchmark over loopback: uvicorn serving each framework in turn, loaded by wrk.
 
-Every server is uvicorn with httptools, no access log, one worker, on 127.0.0.1 only.
-Frameworks are interleaved round by round; req/s and p99 latency are the medians of the rounds.
-Without `wrk` on PATH (Debian package `wrk`), a bounded Python load generator is used instead.
+Every server is uvicorn with httptools, no access log, one worker, on 127.0.0.1 only. All of
+them are started first (an idle server costs nothing) and warmed up; then each round loads every
+framework on every scenario, back to back in a shuffled order, so a slow minute on a shared
+machine hits all frameworks alike instead of one framework's whole block. req/s and p99 latency
+are the medians of the rounds. Without `wrk` on PATH (Debian package `wrk`), a bounded Python
+load generator is used instead.
 
-    python -m bench.e2e [--rounds 2] [--seconds 5] [--connections 32]
+    python -m bench.e2e [--rounds 5] [--seconds 3] [--warmup 2] [--connections 32]
 """
 
 from __future__ import annotations
@@ -129,8 +132,9 @@ def load(port: int, scenario: Scenario, seconds: int, connections: int) -> tuple
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=2, help="seconds per server and scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--json", help="also write the medians to this file")
     args = parser.parse_args()
@@ -145,17 +149,28 @@ def main() -> None:
     samples: dict[str, dict[str, list[tuple[float, float]]]] = {
         s.name: {f: [] for f in available} for s in SCENARIOS
     }
-    order = list(available)
-    for _ in range(args.rounds):
-        random.shuffle(order)
-        for name in order:
-            for attribute in ("app", "middleware_app"):
-                with serve(available[name], attribute) as (port, _):
-                    for scenario in SCENARIOS:
-                        if scenario.middleware == (attribute == "middleware_app"):
-                            load(port, scenario, 1, args.connections)  # warm up
-                            result = load(port, scenario, args.seconds, args.connections)
-                            samples[scenario.name][name].append(result)
+    with contextlib.ExitStack() as servers:
+        ports = {
+            (name, attribute): servers.enter_context(serve(module, attribute))[0]
+            for name, module in available.items()
+            for attribute in ("app", "middleware_app")
+        }
+
+        def port_for(name: str, scenario: Scenario) -> int:
+            return ports[name, "middleware_app" if scenario.middleware else "app"]
+
+        for scenario in SCENARIOS:
+            for name in available:
+                load(port_for(name, scenario), scenario, args.warmup, args.connections)
+        order = list(available)
+        for _ in range(args.rounds):
+            for scenario in SCENARIOS:
+                random.shuffle(order)
+                for name in order:
+                    result = load(
+                        port_for(name, scenario), scenario, args.seconds, args.connections
+                    )
+                    samples[scenario.name][name].append(result)
     tool = "wrk" if shutil.which("wrk") else "python load generator"
     print(f"uvicorn (httptools, 1 worker) on {HOST}, {tool}, {args.connections} connections, "
           f"{args.seconds}s x {args.rounds} rounds: median req/s (p99 ms)")  # fmt: skip
