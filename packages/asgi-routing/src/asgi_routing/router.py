@@ -151,6 +151,7 @@ class Router:
         index = self._index
         if index is None:
             index = self._index = RouteIndex(self._routes)
+        # get_route_path's own first case inline: no call without a root_path (bench.layers).
         route_path = get_route_path(scope) if scope.get("root_path") else scope["path"]
         partial: BaseRoute | None = None
         partial_scope: Scope = {}
