@@ -136,3 +136,13 @@ def test_through_the_test_client() -> None:
     client = TestClient(JSONResponse({"ok": True}, status_code=201))
     response = client.get("/")
     assert (response.status_code, response.json()) == (201, {"ok": True})
+
+
+def test_content_type_cache_is_bounded_and_answers_past_its_size() -> None:
+    from asgi_responses import _base
+
+    # Media types an app builds from input (one per request, say) only miss the cache.
+    for n in range(_base._CONTENT_TYPE_CACHE_SIZE + 10):
+        response = PlainTextResponse("x", media_type=f"text/x-kind-{n}")
+        assert (b"content-type", f"text/x-kind-{n}; charset=utf-8".encode()) in response.raw_headers
+    assert len(_base._CONTENT_TYPE_HEADERS) == _base._CONTENT_TYPE_CACHE_SIZE

@@ -17,21 +17,24 @@ from asgi_responses._cookies import SameSite, cookie_header_value
 from asgi_tasks import BackgroundTask
 
 _NO_BODY_STATUS = frozenset({204, 304})
-_CONTENT_TYPE_CACHE: dict[tuple[str, str], bytes] = {}
-# The whole header pair, shared by every response of that type: tuples are immutable.
+# Content-Type header pairs by (media type, charset), shared by every response of that type
+# (tuples are immutable). Bounded, so media types an app builds from input can't grow it forever.
 _CONTENT_TYPE_HEADERS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_CONTENT_TYPE_CACHE_SIZE = 256
 
 
-def content_type_bytes(media_type: str, charset: str) -> bytes:
-    """`text/plain; charset=utf-8` for text types, the media type alone otherwise (cached)."""
+def content_type_header(media_type: str, charset: str) -> tuple[bytes, bytes]:
+    """`(b"content-type", b"text/plain; charset=utf-8")`: text types get the charset."""
     key = (media_type, charset)
-    cached = _CONTENT_TYPE_CACHE.get(key)
-    if cached is None:
+    header = _CONTENT_TYPE_HEADERS.get(key)
+    if header is None:
         value = media_type
         if media_type.startswith("text/") and "charset=" not in media_type.lower():
             value = f"{media_type}; charset={charset}"
-        cached = _CONTENT_TYPE_CACHE[key] = encode_header_value(value)
-    return cached
+        header = (b"content-type", encode_header_value(value))
+        if len(_CONTENT_TYPE_HEADERS) < _CONTENT_TYPE_CACHE_SIZE:
+            _CONTENT_TYPE_HEADERS[key] = header
+    return header
 
 
 class Response:
@@ -74,12 +77,7 @@ class Response:
                 raw.append((b"content-length", str(len(body)).encode()))
             if media_type is not None:
                 header = _CONTENT_TYPE_HEADERS.get((media_type, self.charset))
-                if header is None:
-                    header = _CONTENT_TYPE_HEADERS[media_type, self.charset] = (
-                        b"content-type",
-                        content_type_bytes(media_type, self.charset),
-                    )
-                raw.append(header)
+                raw.append(header or content_type_header(media_type, self.charset))
             self.raw_headers = raw
             return
         has_length = has_type = False
@@ -91,7 +89,7 @@ class Response:
         if body is not None and not has_length and not (status < 200 or status in _NO_BODY_STATUS):
             raw.append((b"content-length", str(len(body)).encode()))
         if media_type is not None and not has_type:
-            raw.append((b"content-type", content_type_bytes(media_type, self.charset)))
+            raw.append(content_type_header(media_type, self.charset))
         self.raw_headers = raw
 
     @property

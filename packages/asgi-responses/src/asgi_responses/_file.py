@@ -16,7 +16,7 @@ from urllib.parse import quote
 from asgi_protocol.concurrency import run_in_threadpool
 from asgi_protocol.datastructures import Headers
 from asgi_protocol.types import Receive, Scope, Send
-from asgi_responses._base import Response, content_type_bytes
+from asgi_responses._base import Response, content_type_header
 from asgi_responses._ranges import RangeNotSatisfiable, parse_range
 from asgi_tasks import BackgroundTask
 
@@ -174,7 +174,7 @@ class FileResponse(Response):
         body = reason.encode()
         headers = [
             (b"content-range", f"bytes */{size}".encode()),
-            (b"content-type", content_type_bytes("text/plain", "utf-8")),
+            content_type_header("text/plain", "utf-8"),
             (b"content-length", str(len(body)).encode()),
         ]
         await send({"type": "http.response.start", "status": 416, "headers": headers})
