@@ -28,11 +28,15 @@ from bench.scenarios import SCENARIOS
 PLAINTEXT = next(s for s in SCENARIOS if s.name == "plaintext")
 
 
+def plaintext_route() -> Route:
+    return next(r for r in ours.app.routes if isinstance(r, Route) and r.path == PLAINTEXT.path)
+
+
 def layers() -> dict[str, tuple[Callable[..., Any], bool]]:
     """name -> (ASGI callable, whether the scope must carry what the layers above write)."""
     app = ours.app
     app.middleware_stack = app.build_middleware_stack()
-    route = next(r for r in app.routes if isinstance(r, Route) and r.path == PLAINTEXT.path)
+    route = plaintext_route()
 
     async def endpoint_and_response(scope: Any, receive: Any, send: Any) -> None:
         response = await route.endpoint(None)
@@ -54,7 +58,7 @@ def layers() -> dict[str, tuple[Callable[..., Any], bool]]:
 
 async def timed(layer: Callable[..., Any], marked: bool, count: int) -> float:
     app = ours.app
-    route = next(r for r in app.routes if isinstance(r, Route) and r.path == PLAINTEXT.path)
+    route = plaintext_route()
     template = make_scope(PLAINTEXT)
     if marked:
         template.update({"app": app, "router": app.router, HANDLER_SCOPE_KEY: app})
