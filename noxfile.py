@@ -234,6 +234,18 @@ def docs(session: nox.Session) -> None:
     session.run("pytest", "tests/docs", f"--rootdir={ROOT}", "-p", "no:cacheprovider")
 
 
+@nox.session(name="starlette-suite")
+def starlette_suite(session: nox.Session) -> None:
+    """Starlette's own test suite, run against our modules (tests/starlette_suite/run.py)."""
+    install(
+        session,
+        *install_args(["asgi-toolkit[full]"]),
+        "-r",
+        str(ROOT / "tests/starlette_suite/requirements.txt"),
+    )
+    session.run("python", str(ROOT / "tests/starlette_suite/run.py"), *session.posargs)
+
+
 @nox.session
 def serve(session: nox.Session) -> None:
     """Serve the example app with uvicorn on 127.0.0.1:8000."""

@@ -1,0 +1,129 @@
+"""Which of our modules answers each `starlette` import, and the finder that applies the table.
+
+Starlette's own tests are run unchanged: every `import starlette.X` inside them is served by the
+module of ours that the table names, so the suite checks the promise that migrating is a change
+of imports. A name that is not in the table (a private Starlette module) fails to import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+from collections.abc import Sequence
+
+#: starlette module -> the module of ours that a migrating user would import instead.
+IMPORT_MAP: dict[str, str] = {
+    "starlette": "asgi_toolkit",
+    "starlette.applications": "asgi_toolkit.applications",
+    "starlette.authentication": "asgi_toolkit.authentication",
+    "starlette.background": "asgi_toolkit.background",
+    "starlette.concurrency": "asgi_toolkit.concurrency",
+    "starlette.config": "asgi_toolkit.config",
+    "starlette.convertors": "asgi_toolkit.convertors",
+    "starlette.datastructures": "asgi_toolkit.datastructures",
+    "starlette.endpoints": "asgi_toolkit.endpoints",
+    "starlette.exceptions": "asgi_toolkit.exceptions",
+    "starlette.formparsers": "asgi_toolkit.formparsers",
+    "starlette.middleware": "asgi_toolkit.middleware",
+    "starlette.middleware.authentication": "asgi_toolkit.middleware.authentication",
+    "starlette.middleware.base": "asgi_toolkit.middleware.base",
+    "starlette.middleware.body_limit": "asgi_toolkit.middleware.body_limit",
+    "starlette.middleware.cors": "asgi_toolkit.middleware.cors",
+    "starlette.middleware.errors": "asgi_toolkit.middleware.errors",
+    "starlette.middleware.exceptions": "asgi_toolkit.middleware.exceptions",
+    "starlette.middleware.gzip": "asgi_toolkit.middleware.gzip",
+    "starlette.middleware.httpsredirect": "asgi_toolkit.middleware.httpsredirect",
+    "starlette.middleware.opentelemetry": "asgi_toolkit.middleware.opentelemetry",
+    "starlette.middleware.sessions": "asgi_toolkit.middleware.sessions",
+    "starlette.middleware.trustedhost": "asgi_toolkit.middleware.trustedhost",
+    "starlette.middleware.wsgi": "asgi_toolkit.middleware.wsgi",
+    "starlette.requests": "asgi_toolkit.requests",
+    "starlette.responses": "asgi_toolkit.responses",
+    "starlette.routing": "asgi_toolkit.routing",
+    "starlette.schemas": "asgi_toolkit.schemas",
+    "starlette.staticfiles": "asgi_toolkit.staticfiles",
+    "starlette.status": "asgi_toolkit.status",
+    "starlette.templating": "asgi_toolkit.templating",
+    "starlette.testclient": "asgi_toolkit.testclient",
+    "starlette.types": "asgi_toolkit.types",
+    "starlette.websockets": "asgi_toolkit.websockets",
+}
+
+
+#: Names a migrating user renames along with the import (`Starlette(...)` becomes `App(...)`).
+RENAMES: dict[str, dict[str, str]] = {
+    "starlette": {"Starlette": "App"},
+    "starlette.applications": {"Starlette": "App"},
+}
+
+
+class _View(types.ModuleType):
+    """A starlette module seen through one of ours: reads, writes and deletes reach ours.
+
+    Writes are forwarded so that `monkeypatch.setattr(starlette.x, ...)` patches what our code
+    really uses.
+    """
+
+    _target: types.ModuleType
+    _renames: dict[str, str]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._target, self._renames.get(name, name))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name.startswith("__") or name in ("_target", "_renames"):
+            super().__setattr__(name, value)
+        else:
+            setattr(self._target, self._renames.get(name, name), value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._target, self._renames.get(name, name))
+
+    def __dir__(self) -> list[str]:
+        return sorted({*dir(self._target), *self._renames})
+
+
+class _Alias(importlib.abc.Loader):
+    """Builds the starlette-named view of a module of ours."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        view = _View(spec.name)
+        object.__setattr__(view, "_target", importlib.import_module(self.target))
+        object.__setattr__(view, "_renames", RENAMES.get(spec.name, {}))
+        return view
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """The module is ours and already executed: nothing to run."""
+
+
+class StarletteFinder(importlib.abc.MetaPathFinder):
+    """Answers `starlette` and `starlette.*` from IMPORT_MAP, and nothing else."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "starlette" and not fullname.startswith("starlette."):
+            return None
+        ours = IMPORT_MAP.get(fullname)
+        if ours is None:
+            raise ModuleNotFoundError(
+                f"{fullname} has no counterpart in the import map", name=fullname
+            )
+        is_package = any(name.startswith(fullname + ".") for name in IMPORT_MAP)
+        spec = importlib.machinery.ModuleSpec(fullname, _Alias(ours), is_package=is_package)
+        return spec
+
+
+def install() -> None:
+    """Put the finder first, so no real Starlette on the path can answer instead."""
+    if not any(isinstance(finder, StarletteFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, StarletteFinder())
