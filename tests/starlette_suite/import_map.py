@@ -57,6 +57,7 @@ IMPORT_MAP: dict[str, str] = {
 RENAMES: dict[str, dict[str, str]] = {
     "starlette": {"Starlette": "App"},
     "starlette.applications": {"Starlette": "App"},
+    "starlette.exceptions": {"StarletteDeprecationWarning": "ToolkitDeprecationWarning"},
 }
 
 
@@ -119,8 +120,7 @@ class StarletteFinder(importlib.abc.MetaPathFinder):
                 f"{fullname} has no counterpart in the import map", name=fullname
             )
         is_package = any(name.startswith(fullname + ".") for name in IMPORT_MAP)
-        spec = importlib.machinery.ModuleSpec(fullname, _Alias(ours), is_package=is_package)
-        return spec
+        return importlib.machinery.ModuleSpec(fullname, _Alias(ours), is_package=is_package)
 
 
 def install() -> None:

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from import_map import install
 
 install()
@@ -23,7 +22,9 @@ _broken_files: dict[str, str] = {}
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The suite runs on asyncio only: trio variants are deselected, not failed."""
-    trio = [item for item in items if "trio" in item.nodeid.rstrip("]").split("[", 1)[-1].split("-")]
+    trio = [
+        item for item in items if "trio" in item.nodeid.rstrip("]").split("[", 1)[-1].split("-")
+    ]
     if trio:
         config.hook.pytest_deselected(items=trio)
         items[:] = [item for item in items if item not in trio]

@@ -28,13 +28,28 @@ EXPECTATIONS = HERE / "expectations.txt"
 
 
 def fetch_tests(workdir: Path) -> Path:
-    """Download the sdist and unpack its tests/ folder (and nothing of Starlette's code)."""
-    downloads = workdir / "sdist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-         "--dest", str(downloads), STARLETTE],
-        check=True,
-    )
+    """Download the sdist and unpack its tests/ folder (and nothing of Starlette's code).
+
+    STARLETTE_SUITE_CACHE names a folder to keep the download in between local runs.
+    """
+    downloads = Path(os.environ.get("STARLETTE_SUITE_CACHE") or workdir / "sdist")
+    if not list(downloads.glob("starlette-*.tar.gz")):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--dest",
+                str(downloads),
+                STARLETTE,
+            ],
+            check=True,
+        )
     (sdist,) = downloads.glob("starlette-*.tar.gz")
     suite = workdir / "suite"
     with tarfile.open(sdist) as archive:
@@ -79,8 +94,23 @@ def main(argv: list[str]) -> int:
             "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
         }
         subprocess.run(
-            [sys.executable, "-m", "pytest", "tests", "-p", "plugin", "-c", str(HERE / "pytest.ini"),
-             "--rootdir", str(suite), "-q", "--no-header", "-p", "no:cacheprovider", *argv],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests",
+                "-p",
+                "plugin",
+                "-c",
+                str(HERE / "pytest.ini"),
+                "--rootdir",
+                str(suite),
+                "-q",
+                "--no-header",
+                "-p",
+                "no:cacheprovider",
+                *argv,
+            ],
             cwd=suite,
             env=env,
             check=False,
@@ -89,9 +119,7 @@ def main(argv: list[str]) -> int:
             print("starlette-suite: pytest wrote no report (setup failed)")
             return 2
         data = json.loads(report.read_text())
-        broken = {
-            nodeid: tests_in(suite / nodeid) for nodeid in data["broken_files"]
-        }
+        broken = {nodeid: tests_in(suite / nodeid) for nodeid in data["broken_files"]}
     return summarise(data["tests"], data["broken_files"], broken, read_expectations())
 
 
@@ -135,7 +163,9 @@ def summarise(
     print(f"\n{'file':<{width}}  passed  failed  listed  total")
     for file in files:
         total = passed[file] + failed[file]
-        print(f"{file:<{width}}  {passed[file]:>6}  {failed[file]:>6}  {listed[file]:>6}  {total:>5}")
+        print(
+            f"{file:<{width}}  {passed[file]:>6}  {failed[file]:>6}  {listed[file]:>6}  {total:>5}"
+        )
     p, f = sum(passed.values()), sum(failed.values())
     if surprises:
         print(f"\nfailed and not listed in expectations.txt ({len(surprises)}):")

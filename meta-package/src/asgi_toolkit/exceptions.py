@@ -2,12 +2,14 @@
 
 from asgi_protocol.exceptions import (
     HTTPException,
+    ToolkitDeprecationWarning,
     WebSocketDisconnect,
     WebSocketException,
 )
 
 __all__ = [
     "HTTPException",
+    "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",
 ]

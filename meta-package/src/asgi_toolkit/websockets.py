@@ -4,6 +4,7 @@ from asgi_websockets import (
     WebSocket,
     WebSocketClose,
     WebSocketDisconnect,
+    WebSocketDisconnected,
     WebSocketState,
 )
 
@@ -11,5 +12,6 @@ __all__ = [
     "WebSocket",
     "WebSocketClose",
     "WebSocketDisconnect",
+    "WebSocketDisconnected",
     "WebSocketState",
 ]

@@ -267,11 +267,6 @@ def test_websocket_route_errors_and_urls() -> None:
     with pytest.raises(ValueError, match="must start with '/'"):
         WebSocketRoute("ws", ws_echo)
 
-    def sync_ws(websocket: Any) -> None:
-        pass  # pragma: no cover - never called
-
-    with pytest.raises(TypeError, match="must be an async function"):
-        WebSocketRoute("/ws", sync_ws)
     route = WebSocketRoute("/ws/{room}", ws_echo, name="room")
     url = route.url_path_for("room", room="a")
     assert url == "/ws/a"

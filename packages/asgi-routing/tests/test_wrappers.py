@@ -120,9 +120,24 @@ async def test_websocket_session() -> None:
     assert sent[1] == {"type": "websocket.send", "text": "x"}
 
 
-def test_websocket_session_rejects_sync() -> None:
-    with pytest.raises(TypeError, match="must be an async function"):
-        websocket_session(lambda ws: None)
+async def test_websocket_session_takes_a_decorated_endpoint() -> None:
+    """A plain function that hands back the inner coroutine (what decorators produce) works."""
+
+    async def inner(ws: Any) -> None:
+        await ws.accept()
+        await ws.close()
+
+    @functools.wraps(inner)
+    def decorated(ws: Any) -> Any:
+        return inner(ws)
+
+    sent = await websocket(websocket_session(decorated))
+    assert [m["type"] for m in sent] == ["websocket.accept", "websocket.close"]
+
+
+async def test_websocket_session_rejects_a_result_that_is_not_awaitable() -> None:
+    with pytest.raises(TypeError, match="returned NoneType, not an awaitable"):
+        await websocket(websocket_session(lambda ws: None))
 
 
 def test_get_name() -> None:

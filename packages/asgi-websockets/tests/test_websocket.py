@@ -5,7 +5,13 @@ import pytest
 
 from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_testclient import TestClient, WebSocketDenialResponse
-from asgi_websockets import WebSocket, WebSocketClose, WebSocketDisconnect, WebSocketState
+from asgi_websockets import (
+    WebSocket,
+    WebSocketClose,
+    WebSocketDisconnect,
+    WebSocketDisconnected,
+    WebSocketState,
+)
 
 Handler = Callable[[WebSocket], Awaitable[None]]
 
@@ -58,7 +64,7 @@ def test_iterators_end_on_disconnect_and_states_follow() -> None:
         async for message in ws.iter_text():
             seen.append(message)
         assert ws.client_state == WebSocketState.DISCONNECTED
-        with pytest.raises(RuntimeError, match="disconnect message has been received"):
+        with pytest.raises(WebSocketDisconnected, match="disconnect message has been received"):
             await ws.receive()
 
     with TestClient(app_for(handler)).websocket_connect("/") as session:
@@ -119,7 +125,7 @@ def test_sending_before_accept_is_refused() -> None:
 
 def test_receiving_before_accept_is_refused() -> None:
     async def handler(ws: WebSocket) -> None:
-        with pytest.raises(RuntimeError, match='Need to call "accept" first'):
+        with pytest.raises(WebSocketDisconnected, match='Need to call "accept" first'):
             await ws.receive_text()
         await ws.close(1008, "no")
 

@@ -77,9 +77,18 @@ def handled_above(scope: Any) -> bool:
     return HANDLER_SCOPE_KEY in scope and scope[HANDLER_SCOPE_KEY] is scope.get("app")
 
 
+class ToolkitDeprecationWarning(UserWarning):
+    """Warns of a feature kept for compatibility that will go.
+
+    A UserWarning rather than a DeprecationWarning: Python hides the latter outside `__main__`,
+    and a warning nobody sees deprecates nothing.
+    """
+
+
 __all__ = [
     "HANDLER_SCOPE_KEY",
     "HTTPException",
+    "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",
     "handled_above",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -73,12 +74,20 @@ def request_response(
 
 
 def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
-    """Wrap `async func(websocket)` as an ASGI app."""
-    if not is_async_callable(func):
-        raise TypeError(f"WebSocket endpoint {func!r} must be an async function")
+    """Wrap `func(websocket)`, which returns an awaitable, as an ASGI app.
+
+    A decorated endpoint is often a plain function handing back the inner coroutine, so what is
+    checked is the result, when the session runs, not how the function was defined.
+    """
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        await func(WebSocket(scope, receive=receive, send=send))
+        session = func(WebSocket(scope, receive=receive, send=send))
+        if not inspect.isawaitable(session):
+            raise TypeError(
+                f"WebSocket endpoint {func!r} returned {type(session).__name__}, not an "
+                "awaitable: make it an async function"
+            )
+        await session
 
     return app
 

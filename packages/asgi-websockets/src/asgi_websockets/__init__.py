@@ -1,6 +1,17 @@
 """The WebSocket connection object and close helpers."""
 
 from asgi_protocol.exceptions import WebSocketDisconnect
-from asgi_websockets._websocket import WebSocket, WebSocketClose, WebSocketState
+from asgi_websockets._websocket import (
+    WebSocket,
+    WebSocketClose,
+    WebSocketDisconnected,
+    WebSocketState,
+)
 
-__all__ = ["WebSocket", "WebSocketClose", "WebSocketDisconnect", "WebSocketState"]
+__all__ = [
+    "WebSocket",
+    "WebSocketClose",
+    "WebSocketDisconnect",
+    "WebSocketDisconnected",
+    "WebSocketState",
+]

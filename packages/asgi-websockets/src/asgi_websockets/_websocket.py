@@ -21,8 +21,15 @@ class WebSocketState(enum.Enum):
     RESPONSE = 3
 
 
+class WebSocketDisconnected(RuntimeError):
+    """The app used a connection that is not open: before accept, or after a close either way.
+
+    A RuntimeError, so code that caught RuntimeError for these misuses keeps working.
+    """
+
+
 class WebSocket(HTTPConnection):
-    """A WebSocket connection. Sending before accept or after close raises RuntimeError.
+    """A WebSocket connection. Sending before accept or after close raises WebSocketDisconnected.
 
     `max_message_size` bounds incoming messages: a bigger one closes the socket with 1009
     and raises WebSocketDisconnect(1009).
@@ -44,7 +51,9 @@ class WebSocket(HTTPConnection):
         """Receive one ASGI message, checking it fits the connection's state."""
         state = self.client_state
         if state == WebSocketState.DISCONNECTED:
-            raise RuntimeError('Cannot call "receive" once a disconnect message has been received.')
+            raise WebSocketDisconnected(
+                'Cannot call "receive" once a disconnect message has been received.'
+            )
         message = await self._receive()
         kind = message["type"]
         if state == WebSocketState.CONNECTING:
@@ -95,7 +104,7 @@ class WebSocket(HTTPConnection):
             if not message.get("more_body", False):
                 self.application_state = WebSocketState.DISCONNECTED
         else:
-            raise RuntimeError('Cannot call "send" once a close message has been sent.')
+            raise WebSocketDisconnected('Cannot call "send" once a close message has been sent.')
         try:
             await self._send(message)
         except OSError:
@@ -141,7 +150,7 @@ class WebSocket(HTTPConnection):
 
     def _require_accepted(self) -> None:
         if self.application_state != WebSocketState.CONNECTED:
-            raise RuntimeError('WebSocket is not connected. Need to call "accept" first.')
+            raise WebSocketDisconnected('WebSocket is not connected. Need to call "accept" first.')
 
     async def iter_text(self) -> AsyncIterator[str]:
         try:
