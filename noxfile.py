@@ -243,7 +243,16 @@ def starlette_suite(session: nox.Session) -> None:
         "-r",
         str(ROOT / "tests/starlette_suite/requirements.txt"),
     )
-    session.run("python", str(ROOT / "tests/starlette_suite/run.py"), *session.posargs)
+    suite = ROOT / "tests/starlette_suite"
+    session.run(
+        "pytest",
+        str(suite / "test_harness.py"),
+        f"--rootdir={suite}",
+        "-p",
+        "no:cacheprovider",
+        env={"PYTHONPATH": str(suite)},
+    )
+    session.run("python", str(suite / "run.py"), *session.posargs)
 
 
 @nox.session
