@@ -53,6 +53,20 @@ IMPORT_MAP: dict[str, str] = {
 }
 
 
+#: Starlette's private modules that its tests import, answered name by name: each name by the
+#: public function of ours a user would call instead (`module:name`), or None where we have no
+#: counterpart (the test that uses it fails, and expectations.txt says why).
+PRIVATE_MODULES: dict[str, dict[str, str | None]] = {
+    "starlette._utils": {
+        "is_async_callable": "asgi_toolkit.concurrency:is_async_callable",
+        "get_route_path": "asgi_toolkit.routing:get_route_path",
+        "create_collapsing_task_group": None,
+    },
+    # Patched by a test to prove exception handlers don't run in the threadpool: our
+    # handlers' module is the one whose run_in_threadpool that claim is about.
+    "starlette._exception_handler": {"run_in_threadpool": "asgi_middleware._handlers:"},
+}
+
 #: Names a migrating user renames along with the import (`Starlette(...)` becomes `App(...)`).
 RENAMES: dict[str, dict[str, str]] = {
     "starlette": {"Starlette": "App"},
@@ -87,6 +101,49 @@ class _View(types.ModuleType):
         return sorted({*dir(self._target), *self._renames})
 
 
+class _Missing:
+    """Stands for a private Starlette helper we have no counterpart for; fails when used."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.where = f"{module}.{name}"
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        raise NotImplementedError(f"{self.where} is private to Starlette; we have no counterpart")
+
+
+class _Private(types.ModuleType):
+    """A private Starlette module answered name by name from PRIVATE_MODULES."""
+
+    _names: dict[str, str | None]
+
+    def __getattr__(self, name: str) -> object:
+        if name not in self._names:
+            raise AttributeError(f"{self.__name__}.{name} has no counterpart in the import map")
+        source = self._names[name]
+        if source is None:
+            return _Missing(self.__name__, name)
+        module, _, attribute = source.partition(":")
+        return getattr(importlib.import_module(module), attribute or name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        source = self._names.get(name) if not name.startswith("__") else None
+        if source is None:
+            super().__setattr__(name, value)
+        else:
+            module, _, attribute = source.partition(":")
+            setattr(importlib.import_module(module), attribute or name, value)
+
+
+class _PrivateLoader(importlib.abc.Loader):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = _Private(spec.name)
+        object.__setattr__(module, "_names", PRIVATE_MODULES[spec.name])
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """Nothing to run: every name is looked up when it is used."""
+
+
 class _Alias(importlib.abc.Loader):
     """Builds the starlette-named view of a module of ours."""
 
@@ -114,6 +171,8 @@ class StarletteFinder(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != "starlette" and not fullname.startswith("starlette."):
             return None
+        if fullname in PRIVATE_MODULES:
+            return importlib.machinery.ModuleSpec(fullname, _PrivateLoader())
         ours = IMPORT_MAP.get(fullname)
         if ours is None:
             raise ModuleNotFoundError(

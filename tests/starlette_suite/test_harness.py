@@ -74,9 +74,37 @@ def test_writes_through_a_view_reach_our_module(finder: None) -> None:
 
 def test_a_module_missing_from_the_map_does_not_import(finder: None) -> None:
     with pytest.raises(ModuleNotFoundError, match="no counterpart in the import map"):
-        import starlette._private  # type: ignore[import-not-found]  # noqa: F401
+        import starlette._private_unknown  # type: ignore[import-not-found]  # noqa: F401
 
 
 def test_other_modules_are_left_alone(finder: None) -> None:
     assert import_map.StarletteFinder().find_spec("json", None) is None
     assert isinstance(sys.modules["json"], types.ModuleType)
+
+
+def test_a_private_module_answers_name_by_name(finder: None) -> None:
+    from starlette._utils import (  # type: ignore[import-not-found]
+        create_collapsing_task_group,
+        is_async_callable,
+    )
+
+    from asgi_toolkit.concurrency import is_async_callable as ours
+
+    assert is_async_callable is ours
+    with pytest.raises(NotImplementedError, match="private to Starlette"):
+        create_collapsing_task_group()
+    with pytest.raises(ImportError):
+        from starlette._utils import unknown  # type: ignore[import-not-found]  # noqa: F401
+
+
+def test_patching_a_private_module_patches_ours(finder: None) -> None:
+    from starlette import _exception_handler  # type: ignore[attr-defined]
+
+    import asgi_middleware._handlers
+
+    original = asgi_middleware._handlers.run_in_threadpool
+    _exception_handler.run_in_threadpool = "patched"
+    try:
+        assert asgi_middleware._handlers.run_in_threadpool == "patched"
+    finally:
+        _exception_handler.run_in_threadpool = original
