@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
                 sys.executable,
                 "-m",
                 "pytest",
-                "tests",
+                *([] if narrowed(argv) else ["tests"]),
                 "-p",
                 "plugin",
                 "-c",
@@ -120,10 +120,18 @@ def main(argv: list[str]) -> int:
             return 2
         data = json.loads(report.read_text())
         broken = {nodeid: tests_in(suite / nodeid) for nodeid in data["broken_files"]}
-    whole_suite = not any(not arg.startswith("-") for arg in argv)
     return summarise(
-        data["tests"], data["broken_files"], broken, read_expectations(), whole_suite=whole_suite
+        data["tests"],
+        data["broken_files"],
+        broken,
+        read_expectations(),
+        whole_suite=not narrowed(argv),
     )
+
+
+def narrowed(argv: list[str]) -> bool:
+    """Whether the pytest arguments name files or tests (`tests/test_x.py`, `tests/a.py::t`)."""
+    return any(arg.startswith("tests/") for arg in argv)
 
 
 def summarise(
