@@ -37,7 +37,9 @@ def test_equality_keeps_the_order_of_one_keys_values() -> None:
     one = ImmutableMultiDict([("f", "x"), ("f", "y"), ("n", "1")])
     assert one == ImmutableMultiDict([("n", "1"), ("f", "x"), ("f", "y")])
     assert one != ImmutableMultiDict([("f", "y"), ("f", "x"), ("n", "1")])
-    unorderable = ImmutableMultiDict([(1, object()), ("a", None)])  # no sort needed
+    unorderable: ImmutableMultiDict[object, object] = ImmutableMultiDict(
+        [(1, object()), ("a", None)]
+    )  # no sort needed
     assert unorderable == ImmutableMultiDict(unorderable)
 
 
