@@ -19,7 +19,7 @@ _VALID_HOST = re.compile(
     r"(?:[A-Za-z0-9._~%!$&'()*+,;=-]+"
     r"|\[(?P<ipv6>[0-9A-Fa-f]*:[0-9A-Fa-f.:]+)\]"
     r"|\[v[0-9A-Fa-f]+\.[A-Za-z0-9._~!$&'()*+,;=:-]+\])"
-    r"(?::(?P<port>[0-9]+))?"
+    r"(?::(?:[0-9]{1,4}|(?P<port>[0-9]{5,})))?"  # only a port of 5+ digits needs a look
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # What would end a path inside a URL string: `?` starts the query, `#` the fragment, and
@@ -31,6 +31,8 @@ def _valid_host(host: str) -> bool:
     match = _VALID_HOST.fullmatch(host)
     if match is None:
         return False
+    if match.lastindex is None:  # a name or IPv4, with a port under 10000: the usual case
+        return True
     port = match["port"]
     if port is not None and (len(port.lstrip("0")) > 5 or int(port) > 65535):
         return False  # leading zeros are fine: `:000080` is port 80
@@ -115,7 +117,8 @@ class URL:
             host = name if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{name}:{port}"
         # The components must equal what parsing the URL string gives back: `str(url)` is what
         # replace() and every consumer re-parse.
-        path = _safe_path(path, has_netloc=bool(host))
+        if "?" in path or "#" in path or "\\" in path or path.startswith("//"):
+            path = _safe_path(path, has_netloc=bool(host))
         return SplitResult(scheme if host else "", host or "", path, query, "")
 
     @property
