@@ -28,7 +28,14 @@ def test_state_is_also_a_mapping_over_the_same_dict() -> None:
     assert "key" not in backing
     with pytest.raises(KeyError):
         state["key"]
-    assert dict(state) == {"old": "foo"}
+    assert {key: state[key] for key in state} == {"old": "foo"}
+
+
+def test_state_values_may_have_the_names_of_mapping_methods() -> None:
+    state = State({"items": [1], "keys": "k", "get": "g", "values": 0, "update": None})
+    state.items.append(2)
+    assert (state.items, state.keys, state.get, state.values) == ([1, 2], "k", "g", 0)
+    assert state.update is None
 
 
 def test_state_names_the_missing_attribute() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, SupportsIndex, overload
 
 
@@ -11,10 +11,12 @@ class Address(NamedTuple):
     port: int
 
 
-class State(MutableMapping[str, Any]):
+class State:
     """An attribute bag over a dict: `state.db` reads `state_dict["db"]`, as does `state["db"]`.
 
-    The dict is shared, not copied, so request state and lifespan state stay one object.
+    The dict is shared, not copied, so request state and lifespan state stay one object. Only
+    the item and length dunders are defined, not the Mapping methods: `state.items` or
+    `state.keys` must stay the values stored under those names.
     """
 
     _state: dict[str, Any]
