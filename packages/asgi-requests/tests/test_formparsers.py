@@ -1,5 +1,6 @@
 import codecs
 import threading
+import tracemalloc
 from collections.abc import AsyncIterator
 from tempfile import SpooledTemporaryFile
 from typing import Any
@@ -211,3 +212,20 @@ async def test_open_files_are_closed_when_the_stream_or_a_write_fails(
 def test_size_in_reasons() -> None:
     assert formparsers._size(1024 * 1024) == "1024KB"
     assert formparsers._size(1000) == "1000 bytes"
+
+
+async def test_one_huge_chunk_is_fed_in_slices_so_a_limit_stops_it_early() -> None:
+    fields = b"".join(
+        b'--B\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i
+        for i in range(100_000)
+    )
+    parser = MultiPartParser(multipart_headers(), chunks(fields + b"--B--\r\n"), max_fields=10)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FormError, match="Too many fields"):
+            await parser.parse()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Fed whole, the parser would first record events for all 100,000 parts (tens of MB).
+    assert peak < 4 * 1024 * 1024

@@ -29,6 +29,7 @@ _BOUNDARY = re.compile(r"^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?
 MAX_HEADER_COUNT = 8  # headers in one part, as python-multipart's default
 MAX_HEADER_SIZE = 8192  # bytes in one header line of a part
 INVALID = "Invalid multipart data."
+FEED_SIZE = 64 * 1024  # bytes handed to python-multipart at a time
 
 
 def _size(limit: int) -> str:
@@ -207,6 +208,8 @@ class MultiPartParser:
         self.fields = 0
         self.finished = False
         self.charset = "utf-8"
+        self._part = _Part()
+        self._header_field = self._header_value = b""
 
     def _boundary_and_charset(self) -> bytes:
         _, params = parse_options_header(self.headers.get("content-type", ""))
@@ -243,33 +246,17 @@ class MultiPartParser:
             max_header_count=MAX_HEADER_COUNT,
             max_header_size=MAX_HEADER_SIZE,
         )
-        part = _Part()
-        field = value = b""
         try:
             async for chunk in self.stream:
-                try:
-                    parser.write(chunk)
-                except Exception as exc:  # python-multipart raises several types: all malformed
-                    raise FormError(INVALID) from exc
-                for kind, data in self.events:
-                    if kind == "part_begin":
-                        part = _Part()
-                    elif kind == "header_field":
-                        field += data
-                    elif kind == "header_value":
-                        value += data
-                    elif kind == "header_end":
-                        part.headers.append((field.lower(), value))
-                        field = value = b""
-                    elif kind == "headers_finished":
-                        self._start_part(part)
-                    elif kind == "part_data":
-                        await self._part_data(part, data)
-                    elif kind == "part_end":
-                        self._end_part(part)
-                    else:  # "end"
-                        self.finished = True
-                self.events.clear()
+                # However large the server's chunks, the parser sees at most FEED_SIZE bytes
+                # at a time: the events it records, and the work before a limit stops it,
+                # stay bounded.
+                for start in range(0, len(chunk), FEED_SIZE):
+                    try:
+                        parser.write(chunk[start : start + FEED_SIZE])
+                    except Exception as exc:  # python-multipart raises several types
+                        raise FormError(INVALID) from exc
+                    await self._apply_events()
             if not self.finished:
                 raise FormError("Truncated multipart body: the closing boundary is missing.")
         except BaseException:
@@ -279,6 +266,28 @@ class MultiPartParser:
         for file in self.files:
             await file.seek(0)
         return FormData(self.items)
+
+    async def _apply_events(self) -> None:
+        part = self._part
+        for kind, data in self.events:
+            if kind == "part_begin":
+                part = self._part = _Part()
+            elif kind == "header_field":
+                self._header_field += data
+            elif kind == "header_value":
+                self._header_value += data
+            elif kind == "header_end":
+                part.headers.append((self._header_field.lower(), self._header_value))
+                self._header_field = self._header_value = b""
+            elif kind == "headers_finished":
+                self._start_part(part)
+            elif kind == "part_data":
+                await self._part_data(part, data)
+            elif kind == "part_end":
+                self._end_part(part)
+            else:  # "end"
+                self.finished = True
+        self.events.clear()
 
     def _start_part(self, part: _Part) -> None:
         disposition = dict(part.headers).get(b"content-disposition", b"")
