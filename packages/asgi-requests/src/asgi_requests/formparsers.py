@@ -67,6 +67,7 @@ class FormParser:
 
     A field's name and its value may each hold `max_part_size` encoded bytes; past
     `max_fields` fields, or past a size, parsing stops at once, even inside one chunk.
+    `headers` is taken for Starlette's signature: nothing in them changes how this parses.
     """
 
     def __init__(
