@@ -15,6 +15,7 @@ import asgi_protocol.exceptions
 import asgi_protocol.status
 import asgi_protocol.types
 import asgi_requests
+import asgi_requests.formparsers
 import asgi_responses
 import asgi_responses.templating
 import asgi_routing
@@ -31,6 +32,10 @@ EXPECTED = {
     "requests": (
         {"HTTPConnection", "Request", "ClientDisconnect", "BodyTooLarge", "FormError"},
         asgi_requests,
+    ),
+    "formparsers": (
+        {"FormParser", "MultiPartParser", "MultiPartException", "FormMessage"},
+        asgi_requests.formparsers,
     ),
     "responses": (
         {
@@ -159,7 +164,21 @@ def test_module_exposes_names(name: str) -> None:
         value = getattr(module, public)
         if source is not None:
             # A re-export, not a copy: the very object the sibling package defines.
-            assert value is getattr(source, public)
+            home = asgi_protocol.datastructures if public == "State" else source
+            assert value is getattr(home, public)
+
+
+def test_formparsers_is_the_parsers_module_itself() -> None:
+    import asgi_toolkit.formparsers
+
+    # So that patching a name of asgi_toolkit.formparsers reaches the parsers' code.
+    assert asgi_toolkit.formparsers is asgi_requests.formparsers
+
+
+def test_state_is_importable_from_requests_too() -> None:
+    from asgi_toolkit.requests import State
+
+    assert State is asgi_protocol.datastructures.State
 
 
 def test_status_reexports_every_constant() -> None:

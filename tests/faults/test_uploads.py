@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fault_helpers import Recorder, http_scope
 
-from asgi_toolkit import App
+from asgi_toolkit import App, formparsers
 from asgi_toolkit.requests import ClientDisconnect, Request
 from asgi_toolkit.responses import JSONResponse, Response
 from asgi_toolkit.routing import Route
@@ -41,7 +41,8 @@ def spools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         created.append(spool)
         return spool
 
-    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", recording)
+    # The form parsers' own name for it: what Starlette's tests patch too.
+    monkeypatch.setattr(formparsers, "SpooledTemporaryFile", recording)
     return created
 
 

@@ -1,5 +1,6 @@
-"""HTTPConnection and Request (asgi-requests)."""
+"""HTTPConnection and Request (asgi-requests), and State, which older code imports from here."""
 
+from asgi_protocol.datastructures import State
 from asgi_requests import (
     BodyAlreadyConsumed,
     BodyTooLarge,
@@ -20,6 +21,7 @@ __all__ = [
     "HTTPConnection",
     "MultipartNotInstalled",
     "Request",
+    "State",
     "empty_receive",
     "empty_send",
 ]

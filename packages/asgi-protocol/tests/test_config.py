@@ -89,3 +89,13 @@ def test_environ_refuses_changes_after_a_read() -> None:
     assert list(environ) == ["A"]
     assert len(environ) == 1
     assert repr(undefined) == "undefined"
+
+
+def test_env_file_is_read_as_utf8_or_the_encoding_given(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("MESSAGE=Hello 世界\n", encoding="utf-8")
+    assert Config(env_file, environ={})("MESSAGE") == "Hello 世界"
+    assert Config(env_file, environ={}, encoding="utf-8")("MESSAGE") == "Hello 世界"
+    latin = tmp_path / "latin.env"
+    latin.write_bytes("NAME=Andr\xe9\n".encode("latin-1"))
+    assert Config(latin, environ={}, encoding="latin-1")("NAME") == "André"

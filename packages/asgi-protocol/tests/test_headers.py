@@ -78,6 +78,15 @@ def test_or_operators() -> None:
     assert headers["c"] == "3"
 
 
+def test_or_operators_refuse_what_is_not_a_mapping() -> None:
+    headers = MutableHeaders({"a": "1"})
+    with pytest.raises(TypeError):
+        headers |= {"not_mapping"}  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        headers | [("b", "2")]  # type: ignore[operator]
+    assert headers.items() == [("a", "1")]
+
+
 def test_mutablecopy_is_independent() -> None:
     original = Headers({"a": "1"})
     copy = original.mutablecopy()

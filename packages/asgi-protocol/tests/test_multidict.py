@@ -33,6 +33,16 @@ def test_equality_is_order_insensitive_and_type_checked() -> None:
     assert ImmutableMultiDict([("a", 1)]) != {"a": 1}
 
 
+def test_equality_keeps_the_order_of_one_keys_values() -> None:
+    one = ImmutableMultiDict([("f", "x"), ("f", "y"), ("n", "1")])
+    assert one == ImmutableMultiDict([("n", "1"), ("f", "x"), ("f", "y")])
+    assert one != ImmutableMultiDict([("f", "y"), ("f", "x"), ("n", "1")])
+    unorderable: ImmutableMultiDict[object, object] = ImmutableMultiDict(
+        [(1, object()), ("a", None)]
+    )  # no sort needed
+    assert unorderable == ImmutableMultiDict(unorderable)
+
+
 def test_multidict_mutation() -> None:
     d = MultiDict([("a", 1), ("a", 2), ("b", 3)])
     d["a"] = 9

@@ -19,6 +19,21 @@ def scope(**overrides: object) -> dict[str, object]:
     return base
 
 
+def test_replace_hostname_brackets_an_ipv6_address() -> None:
+    url = URL("https://[fe::2]:12345/p")
+    assert url.replace(hostname=url.hostname) == url
+    assert url.replace(hostname="::1") == "https://[::1]:12345/p"
+    assert url.replace(hostname="[::1]") == "https://[::1]:12345/p"
+    assert url.replace(hostname="a:b") == "https://a:b:12345/p"  # not an address: as given
+
+
+def test_replace_authority_parts_of_a_url_without_one() -> None:
+    url = URL("/path?a=1")
+    assert url.replace(port=8080) == "//:8080/path?a=1"
+    assert url.replace(port=8080).port == 8080
+    assert url.replace(username="u") == "//u@/path?a=1"
+
+
 def test_components_of_a_parsed_url() -> None:
     url = URL("https://user:pw@example.com:8443/p/a?x=1&y=2#frag")
     assert (url.scheme, url.netloc, url.path, url.query, url.fragment) == (
@@ -84,10 +99,85 @@ def test_path_not_starting_with_slash_cannot_join_the_host() -> None:
     assert url.path == "/evil.com/x"
 
 
-def test_question_mark_in_the_path_stays_in_the_path() -> None:
-    url = URL(scope=scope(path="/a?b#c"))
-    assert url.path == "/a?b#c"
+def test_delimiters_in_the_path_stay_in_the_path() -> None:
+    url = URL(scope=scope(path="/a?b#c\\d"))
+    assert str(url) == "http://example.com/a%3Fb%23c%5Cd?a=1"
+    assert url.path == "/a%3Fb%23c%5Cd"
     assert url.query == "a=1"
+    assert url.fragment == ""
+
+
+def test_components_of_a_scope_url_are_those_of_its_string() -> None:
+    for path in ("/a?b#c", "//evil.com/x", "/\\evil.com"):
+        for headers in ([], [(b"host", b"example.com")]):
+            url = URL(scope=scope(path=path, headers=headers, server=None))
+            assert url.components == URL(str(url)).components
+
+
+def test_hash_in_the_query_string_stays_in_the_query() -> None:
+    url = URL(scope=scope(query_string=b"a=1#b"))
+    assert url.query == "a=1%23b"
+    assert url.fragment == ""
+    assert URL(str(url)).query == "a=1%23b"
+
+
+def test_replacing_the_query_keeps_an_encoded_question_mark_in_the_path() -> None:
+    url = URL(scope=scope(path="/a?b"))
+    assert str(url.replace(query="x=1")) == "http://example.com/a%3Fb?x=1"
+    assert str(url.include_query_params(x=1)) == "http://example.com/a%3Fb?a=1&x=1"
+    assert str(url.replace_query_params(x=1)) == "http://example.com/a%3Fb?x=1"
+    assert str(url.remove_query_params("a")) == "http://example.com/a%3Fb"
+    assert url.replace(query="x=1").path == "/a%3Fb"
+
+
+def test_replaced_path_and_query_cannot_spill_into_the_next_component() -> None:
+    url = URL("http://example.com/p?q=1")
+    assert str(url.replace(path="/a?b#c")) == "http://example.com/a%3Fb%23c?q=1"
+    assert str(url.replace(query="x=1#y")) == "http://example.com/p?x=1%23y"
+    assert str(URL("/p").replace(path="//evil.com/x")) == "/%2Fevil.com/x"
+    assert URL("/p").replace(path="//evil.com/x").netloc == ""
+    assert str(URL(path="//evil.com/x", query="a=1")) == "/%2Fevil.com/x?a=1"
+
+
+def test_double_slash_path_without_host_is_not_an_authority() -> None:
+    url = URL(scope=scope(path="//example.org/a", headers=[], server=None, query_string=b""))
+    assert str(url) == "/%2Fexample.org/a"
+    assert url.netloc == ""
+    with_host = URL(scope=scope(path="//example.org/a", query_string=b""))
+    assert with_host.hostname == "example.com"
+    assert with_host.path == "//example.org/a"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [b"foo:65536", b"foo:100000", b"foo:0000065536", b"[:::]", b"[::ffff:999.999.999.999]",
+     b"[V1.foo]", b"[v1.]", b"[]"],
+)  # fmt: skip
+def test_host_header_with_a_bad_port_or_literal_is_ignored(host: bytes) -> None:
+    url = URL(scope=scope(headers=[(b"host", host)]))
+    assert url.netloc == "10.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    ("host", "hostname", "port"),
+    [
+        (b"example.com:000080", "example.com", 80),
+        (b"[::1]:8000", "::1", 8000),
+        (b"[::ffff:127.0.0.1]", "::ffff:127.0.0.1", None),
+        (b"[v1.foo]", "v1.foo", None),
+        (b"xn--bcher-kva.example", "xn--bcher-kva.example", None),
+        (b"a%20b", "a%20b", None),
+    ],
+)
+def test_valid_host_headers_are_used(host: bytes, hostname: str, port: int | None) -> None:
+    url = URL(scope=scope(headers=[(b"host", host)]))
+    assert url.netloc == host.decode()
+    assert (url.hostname, url.port) == (hostname, port)
+
+
+def test_bracketed_ipv6_server_is_not_bracketed_twice() -> None:
+    url = URL(scope=scope(headers=[], server=("[::1]", 8000)))
+    assert url.netloc == "[::1]:8000"
 
 
 @pytest.mark.parametrize(
@@ -155,3 +245,11 @@ def test_urlpath_make_absolute_url() -> None:
 def test_urlpath_refuses_unknown_protocols() -> None:
     with pytest.raises(ValueError, match="protocol"):
         URLPath("/x", "ftp")
+
+
+def test_url_path_cannot_be_read_as_another_host() -> None:
+    assert URLPath("//example.org/a") == "/%2Fexample.org/a"
+    assert URLPath("/\\example.org/a") == "/%5Cexample.org/a"
+    assert URLPath("/a//b") == "/a//b"
+    absolute = URLPath("//example.org/a").make_absolute_url("http://h")
+    assert (absolute.hostname, absolute.path) == ("h", "/%2Fexample.org/a")

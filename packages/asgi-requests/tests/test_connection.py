@@ -76,11 +76,26 @@ def test_path_without_leading_slash_cannot_change_hostname() -> None:
     assert connection.url.path == "/evil.com/x"
 
 
-def test_cookies_tolerate_junk_and_first_wins() -> None:
-    headers = [(b"cookie", b'a=1; junk; =empty; b="two"; a=shadowed'), (b"cookie", b"c=3; b=late")]
+def test_cookies_tolerate_junk_and_last_wins() -> None:
+    headers = [(b"cookie", b'a=0; junk; b="two"; ; =; a=1'), (b"cookie", b"c=3; b=late")]
     connection = HTTPConnection(make_scope(headers=headers))
-    assert connection.cookies == {"a": "1", "b": "two", "c": "3"}
+    assert connection.cookies == {"a": "1", "": "junk", "b": "late", "c": "3"}
     assert connection.cookies is connection.cookies
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("  =  b  ;  ;  =  ;   c  =  ;  ", {"": "b", "c": ""}),
+        ('keebler="E=mc2; L=\\"Loves\\"; fudge=\\012;"',
+         {"keebler": '"E=mc2', "L": '\\"Loves\\"', "fudge": "\\012", "": '"'}),
+        ('a=b; "; c=d', {"a": "b", "": '"', "c": "d"}),
+        ('q="quoted \\"v\\""', {"q": 'quoted "v"'}),
+    ],
+)  # fmt: skip
+def test_cookies_are_read_as_browsers_write_them(header: str, expected: dict[str, str]) -> None:
+    connection = HTTPConnection(make_scope(headers=[(b"cookie", header.encode())]))
+    assert connection.cookies == expected
 
 
 def test_thousands_of_cookies_are_bounded() -> None:
@@ -124,5 +139,5 @@ def test_app_and_url_for() -> None:
     assert connection.url_for("users", id=3) == "https://example.com/users/3"
     via_app = HTTPConnection(make_scope(app=App()))
     assert via_app.url_for("users", id=4) == "https://example.com/users/4"
-    with pytest.raises(RuntimeError, match="router"):
+    with pytest.raises(RuntimeError, match="can only be used inside .* or with a router"):
         HTTPConnection(make_scope()).url_for("x")

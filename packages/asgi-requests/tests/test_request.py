@@ -61,6 +61,22 @@ async def test_stream_twice_is_a_clear_error() -> None:
         [c async for c in request.stream()]
 
 
+async def test_streams_opened_before_the_end_share_the_body() -> None:
+    request = Request(scope(), receiver(*chunks(b"1", b"2", b"3")))
+    first, second = request.stream(), request.stream()
+    assert await first.__anext__() == b"1"
+    assert await second.__anext__() == b"2"
+    assert await first.__anext__() == b"3"
+    # The last message was read: neither stream waits for more (which would hang).
+    assert await first.__anext__() == b""
+    assert await second.__anext__() == b""
+    for stream in (first, second):
+        with pytest.raises(StopAsyncIteration):
+            await stream.__anext__()
+    with pytest.raises(BodyAlreadyConsumed, match="Stream consumed"):
+        await request.stream().__anext__()
+
+
 async def test_disconnect_while_streaming_raises_client_disconnect() -> None:
     request = Request(scope(), receiver({"type": "http.request", "body": b"a", "more_body": True},
                                         {"type": "http.disconnect"}))  # fmt: skip

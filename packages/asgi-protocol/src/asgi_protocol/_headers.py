@@ -142,10 +142,14 @@ class MutableHeaders(Headers, MutableMapping[str, str]):
         self._list[:] = [(k, v) for k, v in self._list if k != name]
 
     def __ior__(self, other: Mapping[str, str]) -> MutableHeaders:
+        if not isinstance(other, Mapping):
+            return NotImplemented  # Python then raises TypeError, as `dict |= set` does
         self.update(other)
         return self
 
     def __or__(self, other: Mapping[str, str]) -> MutableHeaders:
+        if not isinstance(other, Mapping):
+            return NotImplemented
         new = self.mutablecopy()
         new.update(other)
         return new

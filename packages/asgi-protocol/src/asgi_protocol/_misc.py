@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, SupportsIndex, overload
 
@@ -13,9 +12,11 @@ class Address(NamedTuple):
 
 
 class State:
-    """An attribute bag over a dict: `state.db` reads `state_dict["db"]`.
+    """An attribute bag over a dict: `state.db` reads `state_dict["db"]`, as does `state["db"]`.
 
-    The dict is shared, not copied, so request state and lifespan state stay one object.
+    The dict is shared, not copied, so request state and lifespan state stay one object. Only
+    the item and length dunders are defined, not the Mapping methods: `state.items` or
+    `state.keys` must stay the values stored under those names.
     """
 
     _state: dict[str, Any]
@@ -42,7 +43,22 @@ class State:
                 f"{type(self).__name__!r} object has no attribute {key!r}"
             ) from None
 
-    def __contains__(self, key: str) -> bool:
+    def __getitem__(self, key: str) -> Any:
+        return self._state[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._state[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._state[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._state)
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def __contains__(self, key: object) -> bool:
         return key in self._state
 
     def __eq__(self, other: object) -> bool:
@@ -78,15 +94,43 @@ class Secret:
         return hash(self._value)
 
 
+def _split_commas(value: str) -> list[str]:
+    """The items between commas, stripped; an item may be quoted (`'a, b'` or `"a, b"`).
+
+    A quote opens only at the start of an item (so `O'Brien` is plain text), and a quote
+    never closed is an error: guessing where the item ends would hand a setting its
+    neighbour's value.
+    """
+    items: list[str] = []
+    current: list[str] = []
+    quote = ""
+    quoted = False  # this item began with a quote: "''" is one empty item, not nothing
+    for char in value:
+        if quote:
+            if char == quote:
+                quote = ""
+            else:
+                current.append(char)
+        elif char == ",":
+            items.append("".join(current).strip())
+            current, quoted = [], False
+        elif char in "'\"" and not quoted and not "".join(current).strip():
+            quote, quoted = char, True
+        else:
+            current.append(char)
+    if quote:
+        raise ValueError(f"Unclosed {quote} quote in {value!r}")
+    last = "".join(current).strip()
+    if last or items or quoted:
+        items.append(last)
+    return items
+
+
 class CommaSeparatedStrings(Sequence[str]):
-    """`"a, b, 'c, d'"` as ["a", "b", "c, d"]: csv rules, so quoted commas survive."""
+    """`"a, b, 'c, d'"` as ["a", "b", "c, d"]: single or double quotes keep commas in an item."""
 
     def __init__(self, value: str | Sequence[str]) -> None:
-        if isinstance(value, str):
-            reader = csv.reader([value], skipinitialspace=True)
-            self._items = [item.strip() for item in next(reader, [])]
-        else:
-            self._items = list(value)
+        self._items = _split_commas(value) if isinstance(value, str) else list(value)
 
     def __len__(self) -> int:
         return len(self._items)

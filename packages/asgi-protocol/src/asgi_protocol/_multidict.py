@@ -67,10 +67,18 @@ class ImmutableMultiDict(Mapping[K, V]):
     def __len__(self) -> int:
         return len(self._dict)
 
+    def _by_key(self) -> dict[Any, list[V]]:
+        grouped: dict[Any, list[V]] = {}
+        for key, value in self._list:
+            grouped.setdefault(key, []).append(value)
+        return grouped
+
     def __eq__(self, other: object) -> bool:
+        # Equal when every key has the same values in the same order: the order between
+        # different keys doesn't matter, the order of one key's values (getlist) does.
         if not isinstance(other, type(self)):
             return False
-        return sorted(self._list, key=repr) == sorted(other._list, key=repr)
+        return self._by_key() == other._by_key()
 
     __hash__ = None  # type: ignore[assignment]
 

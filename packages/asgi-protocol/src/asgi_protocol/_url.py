@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 from urllib.parse import SplitResult, urlencode, urlsplit
@@ -10,19 +11,70 @@ from asgi_protocol._multidict import MultiDict, QueryParams
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import Scope
 
-# A Host header is trusted only when it is a plain host[:port]: a name, IPv4 or [IPv6] literal.
-# Anything else (`evil.com/x?`, `a@b`, spaces) could move the path or the hostname of a URL
-# built by joining strings, so such a header is ignored in favour of the server address.
-_VALID_HOST = re.compile(r"^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+# A Host header is trusted only when it is a plain host[:port] (an RFC 3986 authority without
+# userinfo): a registered name or IPv4 address, an [IPv6] literal or a [vX.future] literal.
+# Anything else (`evil.com/x?`, `a@b`, spaces, a port over 65535, `[:::]`) could move the path
+# or the hostname of a URL built from it, so such a header is ignored for the server address.
+_VALID_HOST = re.compile(
+    r"(?:[A-Za-z0-9._~%!$&'()*+,;=-]+"
+    r"|\[(?P<ipv6>[0-9A-Fa-f]*:[0-9A-Fa-f.:]+)\]"
+    r"|\[v[0-9A-Fa-f]+\.[A-Za-z0-9._~!$&'()*+,;=:-]+\])"
+    r"(?::(?:[0-9]{1,4}|(?P<port>[0-9]{5,})))?"  # only a port of 5+ digits needs a look
+)
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# What would end a path inside a URL string: `?` starts the query, `#` the fragment, and
+# browsers read `\` as `/`. A decoded path (the scope's) may hold any of them.
+_PATH_DELIMITERS = str.maketrans({"?": "%3F", "#": "%23", "\\": "%5C"})
+
+
+def _valid_host(host: str) -> bool:
+    match = _VALID_HOST.fullmatch(host)
+    if match is None:
+        return False
+    if match.lastindex is None:  # a name or IPv4, with a port under 10000: the usual case
+        return True
+    port = match["port"]
+    if port is not None and (len(port.lstrip("0")) > 5 or int(port) > 65535):
+        return False  # leading zeros are fine: `:000080` is port 80
+    ipv6 = match["ipv6"]
+    if ipv6 is not None:
+        try:
+            ipaddress.IPv6Address(ipv6)
+        except ValueError:
+            return False
+    return True
 
 
 def _host_from_scope(scope: Scope) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == b"host":
             host = value.decode("latin-1")
-            return host if _VALID_HOST.match(host) else None
+            return host if _valid_host(host) else None
     return None
+
+
+def _safe_path(path: str, *, has_netloc: bool) -> str:
+    """`path` as it must be written in a URL string to be read back as the same path.
+
+    Its delimiters are percent-encoded, and without an authority a leading `//` would be read
+    as one (`//evil.com/x`), so the second slash is encoded too.
+    """
+    if "?" in path or "#" in path or "\\" in path:
+        path = path.translate(_PATH_DELIMITERS)
+    if not has_netloc and path.startswith("//"):
+        path = "/%2F" + path[2:]
+    return path
+
+
+def _bracket_ipv6(hostname: str) -> str:
+    """A bare IPv6 address (`fe::2`, as `url.hostname` gives it) in brackets for a netloc."""
+    if ":" in hostname and not hostname.startswith("["):
+        try:
+            ipaddress.IPv6Address(hostname)
+        except ValueError:
+            return hostname
+        return f"[{hostname}]"
+    return hostname
 
 
 class URL:
@@ -54,13 +106,19 @@ class URL:
         if not path.startswith("/"):
             path = "/" + path
         query = scope.get("query_string", b"").decode("latin-1")
+        if "#" in query:
+            query = query.replace("#", "%23")
         host = _host_from_scope(scope)
         server = scope.get("server")
         if host is None and server is not None:
             name, port = server
-            if ":" in name:  # an IPv6 literal
+            if ":" in name and not name.startswith("["):  # an IPv6 literal
                 name = f"[{name}]"
             host = name if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{name}:{port}"
+        # The components must equal what parsing the URL string gives back: `str(url)` is what
+        # replace() and every consumer re-parse.
+        if "?" in path or "#" in path or "\\" in path or path.startswith("//"):
+            path = _safe_path(path, has_netloc=bool(host))
         return SplitResult(scheme if host else "", host or "", path, query, "")
 
     @property
@@ -110,17 +168,22 @@ class URL:
         return self.scheme in ("https", "wss")
 
     def replace(self, **kwargs: Any) -> URL:
-        """A copy with components replaced; `hostname`, `port`, `username`, `password` too."""
+        """A copy with components replaced; `hostname`, `port`, `username`, `password` too.
+
+        A replaced path or query can't spill into the next component: their delimiters are
+        percent-encoded.
+        """
         if {"username", "password", "hostname", "port"} & kwargs.keys():
             hostname = kwargs.pop("hostname", None)
             port = kwargs.pop("port", self.port)
             username = kwargs.pop("username", self.username)
             password = kwargs.pop("password", self.password)
             if hostname is None:
-                netloc = self.netloc
-                _, _, hostname = netloc.rpartition("@")
-                if hostname[-1] != "]":
+                _, _, hostname = self.netloc.rpartition("@")
+                if hostname and hostname[-1] != "]":
                     hostname = hostname.rsplit(":", 1)[0]
+            else:
+                hostname = _bracket_ipv6(hostname)
             netloc = hostname
             if port is not None:
                 netloc += f":{port}"
@@ -128,7 +191,11 @@ class URL:
                 userpass = username + (f":{password}" if password is not None else "")
                 netloc = f"{userpass}@{netloc}"
             kwargs["netloc"] = netloc
-        return URL(self.components._replace(**kwargs).geturl())
+        if "query" in kwargs:
+            kwargs["query"] = kwargs["query"].replace("#", "%23")
+        components = self.components._replace(**kwargs)
+        path = _safe_path(components.path, has_netloc=bool(components.netloc))
+        return URL(components._replace(path=path).geturl())
 
     def include_query_params(self, **kwargs: Any) -> URL:
         params = MultiDict(QueryParams(self.query))
@@ -168,6 +235,10 @@ class URLPath(str):
     def __new__(cls, path: str, protocol: str = "", host: str = "") -> URLPath:
         if protocol not in ("http", "websocket", ""):
             raise ValueError(f"protocol must be 'http', 'websocket' or '', not {protocol!r}")
+        # A path that starts `//` or `/\\` would be read as another host by a browser.
+        path = path.replace("\\", "%5C")
+        if path.startswith("//"):
+            path = "/%2F" + path[2:]
         return str.__new__(cls, path)
 
     def __init__(self, path: str, protocol: str = "", host: str = "") -> None:

@@ -65,9 +65,9 @@ _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
 
 
-def _parse_env_file(path: Path) -> dict[str, str]:
+def _parse_env_file(path: Path, encoding: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    for raw_line in path.read_text().splitlines():
+    for raw_line in path.read_text(encoding=encoding).splitlines():
         line = raw_line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
@@ -88,14 +88,16 @@ class Config:
         env_file: str | Path | None = None,
         environ: Mapping[str, str] = environ,
         env_prefix: str = "",
+        encoding: str = "utf-8",
     ) -> None:
+        """`encoding` is the .env file's: UTF-8 unless told, whatever the platform's locale."""
         self.environ = environ
         self.env_prefix = env_prefix
         self.file_values: dict[str, str] = {}
         if env_file is not None:
             path = Path(env_file)
             if path.is_file():
-                self.file_values = _parse_env_file(path)
+                self.file_values = _parse_env_file(path, encoding)
             else:
                 warnings.warn(f"Config file '{env_file}' not found.", UserWarning, stacklevel=2)
 

@@ -4,7 +4,6 @@ from asgi_requests._connection import HTTPConnection
 from asgi_requests._cookies import parse_cookie_header
 from asgi_requests._forms import parse_options_header
 from asgi_requests._limits import limit_receive
-from asgi_requests._multipart import MultiPartParser
 from asgi_requests._request import Request, empty_receive, empty_send
 from asgi_requests.exceptions import (
     BodyAlreadyConsumed,
@@ -13,13 +12,16 @@ from asgi_requests.exceptions import (
     FormError,
     MultipartNotInstalled,
 )
+from asgi_requests.formparsers import FormParser, MultiPartException, MultiPartParser
 
 __all__ = [
     "BodyAlreadyConsumed",
     "BodyTooLarge",
     "ClientDisconnect",
     "FormError",
+    "FormParser",
     "HTTPConnection",
+    "MultiPartException",
     "MultiPartParser",
     "MultipartNotInstalled",
     "Request",

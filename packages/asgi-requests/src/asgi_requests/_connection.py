@@ -97,9 +97,8 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
     def cookies(self) -> dict[str, str]:
         if self._cookies is None:
             self._cookies = {}
-            for header in self.headers.getlist("cookie"):
-                for key, value in parse_cookie_header(header).items():
-                    self._cookies.setdefault(key, value)
+            for header in self.headers.getlist("cookie"):  # HTTP/2 may split them up
+                self._cookies.update(parse_cookie_header(header))
         return self._cookies
 
     @property
@@ -139,6 +138,9 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
     def url_for(self, name: str, /, **path_params: Any) -> URL:
         router = self.scope.get("router") or getattr(self.scope.get("app"), "router", None)
         if router is None:
-            raise RuntimeError("url_for needs a router in the scope (scope['router'])")
+            raise RuntimeError(
+                "The `url_for` method can only be used inside a Starlette application or with "
+                "a router: an App of ours, or a router in scope['router']."
+            )
         url_path: URLPath = router.url_path_for(name, **path_params)
         return url_path.make_absolute_url(base_url=self.base_url)

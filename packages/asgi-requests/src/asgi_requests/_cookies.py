@@ -10,8 +10,9 @@ MAX_COOKIES = 1000  # beyond this, further pairs are ignored: parsing cost stays
 def parse_cookie_header(header: str) -> dict[str, str]:
     """`a=1; b="two"` as a dict. Never raises.
 
-    Pairs without `=` are taken as a value with an empty name (as browsers do); empty names
-    are dropped; the first occurrence of a name wins (the most specific path comes first).
+    Read the way browsers write `document.cookie`: every `;` ends a pair (even inside quotes),
+    a pair without `=` is a value with an empty name, a pair with neither name nor value is
+    skipped, and a repeated name keeps its last value (as Starlette and Django do).
     """
     cookies: dict[str, str] = {}
     for count, chunk in enumerate(header.split(";")):
@@ -21,6 +22,6 @@ def parse_cookie_header(header: str) -> dict[str, str]:
         if not sep:
             key, value = "", key
         key, value = key.strip(), value.strip()
-        if key and key not in cookies:
+        if key or value:
             cookies[key] = _unquote(value)
     return cookies

@@ -1,11 +1,6 @@
-"""Content-Type parameters and urlencoded forms (no dependency needed for either)."""
+"""Content-Type parameters: the media type and its options, as form parsing needs them."""
 
 from __future__ import annotations
-
-from urllib.parse import parse_qsl
-
-from asgi_protocol.datastructures import FormData
-from asgi_requests.exceptions import FormError
 
 
 def parse_options_header(value: str) -> tuple[str, dict[str, str]]:
@@ -40,22 +35,3 @@ def parse_options_header(value: str) -> tuple[str, dict[str, str]]:
             raw = raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
         params.setdefault(key, raw)
     return main.strip().lower(), params
-
-
-def parse_urlencoded(body: bytes, *, max_fields: int, max_part_size: int) -> FormData:
-    try:
-        # Percent-escapes and raw bytes both become latin-1 first, then the whole is read as UTF-8.
-        text = body.decode("latin-1")
-        items = parse_qsl(
-            text, keep_blank_values=True, max_num_fields=max_fields, encoding="latin-1"
-        )
-    except ValueError:
-        raise FormError(f"Too many fields. Maximum number of fields is {max_fields}.") from None
-    decoded: list[tuple[str, str | object]] = []
-    for key, value in items:
-        key_text = key.encode("latin-1").decode("utf-8", errors="replace")
-        value_text = value.encode("latin-1").decode("utf-8", errors="replace")
-        if len(value_text) > max_part_size:
-            raise FormError(f"Field {key_text!r} exceeds the limit of {max_part_size} bytes.")
-        decoded.append((key_text, value_text))
-    return FormData(decoded)

@@ -11,10 +11,10 @@ from typing import Any, Generic, TypeVar
 from asgi_protocol.datastructures import FormData
 from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_requests._connection import HTTPConnection, StateT
-from asgi_requests._forms import parse_options_header, parse_urlencoded
+from asgi_requests._forms import parse_options_header
 from asgi_requests._limits import limit_receive
-from asgi_requests._multipart import MultiPartParser
 from asgi_requests.exceptions import BodyAlreadyConsumed, ClientDisconnect
+from asgi_requests.formparsers import FormParser, MultiPartParser
 
 T = TypeVar("T")
 
@@ -97,22 +97,27 @@ class Request(HTTPConnection[StateT]):
         return self._receive
 
     async def stream(self) -> AsyncIterator[bytes]:
-        """The body chunk by chunk; after body() it replays the cached body."""
+        """The body chunk by chunk; after body() it replays the cached body.
+
+        The body is consumed once its last message has been received, not when a stream
+        starts: two streams opened before then share the rest of the body between them.
+        """
         if self._body is not None:
             yield self._body
             yield b""
             return
         if self._stream_consumed:
-            raise BodyAlreadyConsumed("The request body has already been streamed.")
-        self._stream_consumed = True
-        while True:
+            raise BodyAlreadyConsumed(
+                "Stream consumed: the request body has already been streamed."
+            )
+        while not self._stream_consumed:
             message = await self._receive()
             if message["type"] == "http.request":
+                if not message.get("more_body", False):
+                    self._stream_consumed = True
                 body = message.get("body", b"")
                 if body:
                     yield body
-                if not message.get("more_body", False):
-                    break
             elif message["type"] == "http.disconnect":
                 self._is_disconnected = True
                 raise ClientDisconnect()
@@ -145,9 +150,10 @@ class Request(HTTPConnection[StateT]):
                 )
                 self._form = await parser.parse()
             elif content_type == "application/x-www-form-urlencoded":
-                self._form = parse_urlencoded(
-                    await self.body(), max_fields=max_fields, max_part_size=max_part_size
+                form_parser = FormParser(
+                    self.headers, self.stream(), max_fields=max_fields, max_part_size=max_part_size
                 )
+                self._form = await form_parser.parse()
             else:
                 self._form = FormData()
         return self._form

@@ -22,10 +22,17 @@ class BodyTooLarge(HTTPException):
 
 
 class FormError(HTTPException):
-    """A form broke a limit or is malformed: answered with 400 and a short reason."""
+    """A form broke a limit or is malformed: answered with 400 and a short reason.
+
+    Also importable as `formparsers.MultiPartException` (Starlette's name), with its `message`.
+    """
 
     def __init__(self, reason: str) -> None:
+        self.message = reason
         super().__init__(400, reason)
+
+    def __str__(self) -> str:
+        return self.message  # as MultiPartException's: the reason alone
 
 
 class MultipartNotInstalled(RuntimeError):
