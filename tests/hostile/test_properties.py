@@ -16,7 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asgi_requests import FormError, MultiPartParser, parse_cookie_header
-from asgi_responses import RangeNotSatisfiable, content_disposition, parse_range
+from asgi_responses import (
+    MalformedRangeHeader,
+    RangeNotSatisfiable,
+    content_disposition,
+    parse_range,
+)
 from asgi_toolkit.datastructures import Headers, UploadFile
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -84,7 +89,7 @@ def test_parse_range_matches_a_brute_force_model(specs: list[str], size: int) ->
 def test_parse_range_never_raises_other_errors(header: str, size: int) -> None:
     try:
         result = parse_range("bytes=" + header, size)
-    except RangeNotSatisfiable:
+    except (RangeNotSatisfiable, MalformedRangeHeader):
         return
     if result is not None:
         assert result == sorted(result)
@@ -101,7 +106,7 @@ def test_content_disposition_round_trips_filename_star(name: str, kind: str) -> 
     value = content_disposition(kind, name)
     assert "\r" not in value
     assert "\n" not in value
-    assert value.startswith(f"{kind}; filename=")
+    assert value.startswith((f"{kind}; filename=", f"{kind}; filename*="))
     if "filename*=" in value:
         encoded = value.split("filename*=utf-8''", 1)[1]
         assert not set(encoded) & set('; "')

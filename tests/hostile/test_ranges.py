@@ -1,4 +1,4 @@
-"""Range header abuse against StaticFiles (FileResponse underneath): 206, 200 or 416, fast."""
+"""Range header abuse against StaticFiles (FileResponse underneath): 206, 200, 400 or 416, fast."""
 
 from __future__ import annotations
 
@@ -24,21 +24,23 @@ def get(client: TestClient, header: str) -> tuple[int, bytes, dict[str, str]]:
     return response.status_code, response.content, dict(response.headers)
 
 
-def test_thousands_of_ranges_are_refused_quickly(files: TestClient) -> None:
+def test_thousands_of_ranges_are_ignored_quickly(files: TestClient) -> None:
+    # More than 100 parts: counted before parsing, answered with the whole file (as Starlette).
     header = "bytes=" + ",".join(f"{i * 3}-{i * 3}" for i in range(3000))
     start = time.perf_counter()
-    status, _, headers = get(files, header)
+    status, body, headers = get(files, header)
     assert time.perf_counter() - start < 2
-    assert status == 416
-    assert headers["content-range"] == f"bytes */{len(DATA)}"
+    assert status == 200
+    assert body == DATA
+    assert "content-range" not in headers
 
 
-def test_thousands_of_overlapping_ranges_merge_into_one(files: TestClient) -> None:
-    header = "bytes=" + ",".join(f"{i}-{i + 100}" for i in range(0, 600, 1))
+def test_overlapping_ranges_merge_into_one(files: TestClient) -> None:
+    header = "bytes=" + ",".join(f"{i}-{i + 100}" for i in range(0, 100, 1))
     status, body, headers = get(files, header)
     assert status == 206
-    assert headers["content-range"] == f"bytes 0-699/{len(DATA)}"
-    assert body == DATA[:700]
+    assert headers["content-range"] == f"bytes 0-199/{len(DATA)}"
+    assert body == DATA[:200]
 
 
 def test_overlapping_ranges_are_merged(files: TestClient) -> None:
@@ -67,33 +69,25 @@ def test_negative_range_is_a_suffix(files: TestClient) -> None:
     assert body == DATA[-100:]
 
 
-def test_double_negative_is_ignored(files: TestClient) -> None:
-    status, body, _ = get(files, "bytes=--5")
-    assert status == 200
-    assert body == DATA
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("bytes=--5", b"Range header: range must be requested"),
+        ("bytes=500-100", b"Range header: start must be less than end"),
+        ("bytes=", b"Range header: range must be requested"),
+        ("items=0-5", b"Only support bytes range"),
+    ],
+)
+def test_malformed_headers_get_400_with_a_reason(
+    files: TestClient, header: str, reason: bytes
+) -> None:
+    status, body, _ = get(files, header)
+    assert (status, body) == (400, reason)
 
 
-def test_reversed_range_is_ignored(files: TestClient) -> None:
-    status, body, _ = get(files, "bytes=500-100")
-    assert status == 200
-    assert body == DATA
-
-
-def test_bytes_equals_alone_is_ignored(files: TestClient) -> None:
-    status, body, _ = get(files, "bytes=")
-    assert status == 200
-    assert body == DATA
-
-
-def test_non_bytes_unit_is_ignored(files: TestClient) -> None:
-    status, body, _ = get(files, "items=0-5")
-    assert status == 200
-    assert body == DATA
-
-
-def test_very_long_range_header_is_refused(files: TestClient) -> None:
-    status, _, _ = get(files, "bytes=0-1," + "0-1," * 20000 + "0-1")
-    assert status == 416
+def test_very_long_range_header_is_ignored(files: TestClient) -> None:
+    status, body, _ = get(files, "bytes=0-1," + "0-1," * 20000 + "0-1")
+    assert (status, body) == (200, DATA)
 
 
 def test_suffix_range_on_an_empty_file_is_unsatisfiable(tmp_path: Path) -> None:

@@ -1,29 +1,41 @@
 """Response classes (asgi-responses)."""
 
 from asgi_responses import (
+    AsyncContentStream,
+    Content,
+    ContentStream,
     EventSourceResponse,
     FileResponse,
     HTMLResponse,
     JSONResponse,
+    MalformedRangeHeader,
     ORJSONResponse,
     PlainTextResponse,
+    RangeNotSatisfiable,
     RedirectResponse,
     Response,
     ServerSentEvent,
     StreamingResponse,
+    SyncContentStream,
     UJSONResponse,
 )
 
 __all__ = [
+    "AsyncContentStream",
+    "Content",
+    "ContentStream",
     "EventSourceResponse",
     "FileResponse",
     "HTMLResponse",
     "JSONResponse",
+    "MalformedRangeHeader",
     "ORJSONResponse",
     "PlainTextResponse",
+    "RangeNotSatisfiable",
     "RedirectResponse",
     "Response",
     "ServerSentEvent",
     "StreamingResponse",
+    "SyncContentStream",
     "UJSONResponse",
 ]

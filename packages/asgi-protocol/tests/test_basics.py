@@ -36,3 +36,9 @@ def test_route_path_below_root_path() -> None:
     assert get_route_path({"path": "/apiary", "root_path": "/api"}) == "/apiary"
     assert get_route_path({"path": "/other", "root_path": "/api"}) == "/other"
     assert get_route_path({"path": "/x"}) == "/x"
+
+
+def test_client_disconnect_is_one_type_for_requests_and_responses() -> None:
+    from asgi_protocol.exceptions import ClientDisconnect
+
+    assert issubclass(ClientDisconnect, Exception)

@@ -174,3 +174,11 @@ async def test_json_refuses_nan_and_infinity(body: bytes) -> None:
     request = Request(scope(), receiver(*chunks(body)))
     with pytest.raises(ValueError, match="is not valid JSON"):
         await request.json()
+
+
+def test_client_disconnect_is_the_protocol_type() -> None:
+    # Responses raise asgi_protocol's ClientDisconnect; catching ours must catch theirs.
+    import asgi_protocol.exceptions
+    import asgi_requests
+
+    assert asgi_requests.ClientDisconnect is asgi_protocol.exceptions.ClientDisconnect

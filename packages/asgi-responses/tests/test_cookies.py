@@ -45,3 +45,13 @@ def test_delete_cookie_keeps_scope_attributes() -> None:
     (cookie,) = cookies_of(response)
     for part in ('sid=""', "Max-Age=0", "Path=/app", "Domain=example.com", "Secure", "HttpOnly"):
         assert part in cookie
+
+
+@pytest.mark.parametrize("partitioned", [False, True])
+def test_delete_cookie_can_expire_a_partitioned_cookie(partitioned: bool) -> None:
+    # A CHIPS cookie sits in its own jar: only an expiry that is partitioned too removes it.
+    response = Response()
+    response.delete_cookie("sid", secure=True, samesite="none", partitioned=partitioned)
+    (cookie,) = cookies_of(response)
+    assert ("Partitioned" in cookie) is partitioned
+    assert "Max-Age=0" in cookie

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from resp_driver import body_of, call, http_scope
 
+from asgi_protocol.exceptions import ClientDisconnect
 from asgi_responses import StreamingResponse
 from asgi_tasks import BackgroundTask
 
@@ -114,3 +115,48 @@ async def test_iterables_without_aclose_are_fine() -> None:
             return self.items.pop(0)
 
     assert body_of(await call(StreamingResponse(Parts()))) == b"ab"
+
+
+async def test_a_failed_send_is_a_client_disconnect_from_asgi_2_4() -> None:
+    closed: list[bool] = []
+
+    async def endless() -> AsyncIterator[bytes]:
+        try:
+            while True:
+                yield b"chunk"
+        finally:
+            closed.append(True)
+
+    async def receive() -> dict[str, str]:
+        raise AssertionError("2.4 servers report a gone client through send")  # pragma: no cover
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.body":
+            raise OSError("gone")
+
+    scope = http_scope(asgi={"spec_version": "2.4"})
+    response = StreamingResponse(endless(), background=BackgroundTask(closed.append, False))
+    with pytest.raises(ClientDisconnect) as info:
+        await response(scope, receive, send)  # type: ignore[arg-type]
+    assert isinstance(info.value.__cause__, OSError)
+    assert closed == [True]  # the iterator is closed, the background task doesn't run
+
+
+async def test_a_websocket_denial_streams_websocket_messages() -> None:
+    ran: list[bool] = []
+
+    async def parts() -> AsyncIterator[bytes]:
+        yield b"no"
+
+    sent = await call(
+        StreamingResponse(parts(), status_code=403, background=BackgroundTask(ran.append, True)),
+        {"type": "websocket", "path": "/", "headers": []},
+    )
+    assert [m["type"] for m in sent] == [
+        "websocket.http.response.start",
+        "websocket.http.response.body",
+        "websocket.http.response.body",
+    ]
+    assert sent[0]["status"] == 403
+    assert body_of(sent) == b"no"
+    assert ran == [True]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,8 +43,13 @@ async def call(
     }
     scope.update(extra or {})
     sent: list[Message] = []
+    requested = False
 
-    async def receive() -> Message:
+    async def receive() -> Message:  # like a server: the request, then nothing until a disconnect
+        nonlocal requested
+        if requested:
+            await asyncio.Event().wait()
+        requested = True
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: Message) -> None:

@@ -98,15 +98,51 @@ async def test_mounted_path(app: StaticFiles) -> None:
     assert result.body == b"note"
 
 
-async def test_websocket_scope_refused(app: StaticFiles) -> None:
+async def test_websocket_handshake_is_closed_not_crashed(app: StaticFiles) -> None:
+    sent: list[Any] = []
+
     async def receive() -> Any:
-        raise AssertionError
+        raise AssertionError  # pragma: no cover - nothing to read
 
     async def send(message: Any) -> None:
-        raise AssertionError
+        sent.append(message)
 
+    await app({"type": "websocket", "path": "/hello.txt"}, receive, send)
+    assert sent == [{"type": "websocket.close", "code": 1000, "reason": ""}]
+
+
+async def test_other_scope_types_are_a_clear_error(app: StaticFiles) -> None:
     with pytest.raises(RuntimeError, match="HTTP only"):
-        await app({"type": "websocket", "path": "/"}, receive, send)
+        await app({"type": "lifespan"}, None, None)  # type: ignore[arg-type]
+
+
+async def test_get_response_raises_for_a_subclass_to_catch(root: Path) -> None:
+    # The SPA pattern: a miss falls back to index.html, which needs get_response to raise.
+    (root / "index.html").write_text("spa")
+
+    class SPAFiles(StaticFiles):
+        async def get_response(self, path: str, scope: Any) -> Any:
+            try:
+                return await super().get_response(path, scope)
+            except HTTPException as exc:
+                if exc.status_code != 404:
+                    raise
+                return await super().get_response("index.html", scope)
+
+    spa = SPAFiles(directory=root)
+    assert (await call(spa, "/some/client/route")).body == b"spa"
+    assert (await call(spa, "/hello.txt", method="POST")).status == 405
+    plain = StaticFiles(directory=root)
+    with pytest.raises(HTTPException) as info:
+        await plain.get_response("missing.txt", {"method": "GET", "headers": []})
+    assert (info.value.status_code, info.value.detail) == (404, "Not Found")
+
+
+async def test_quoted_tag_with_commas_is_one_tag(app: StaticFiles) -> None:
+    # '"foo,*,bar"' is a single entity-tag, not a list holding the wildcard.
+    result = await call(app, "/hello.txt", headers={"if-none-match": '"foo,*,bar"'})
+    assert result.status == 200
+    assert (await call(app, "/hello.txt", headers={"if-none-match": " \t* "})).status == 304
 
 
 # ---- conditional requests -------------------------------------------------------------------

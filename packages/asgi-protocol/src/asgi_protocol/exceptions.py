@@ -64,6 +64,14 @@ class WebSocketDisconnect(Exception):
         return f"{type(self).__name__}(code={self.code!r}, reason={self.reason!r})"
 
 
+class ClientDisconnect(Exception):
+    """The client went away while a request body was read or a response was sent.
+
+    It lives here, below every package, so that requests (reading) and responses (sending)
+    raise one and the same type.
+    """
+
+
 # An exception middleware puts here the app it answers for (scope["app"], or None).
 HANDLER_SCOPE_KEY = "asgi_toolkit.exception_handler"
 
@@ -87,6 +95,7 @@ class ToolkitDeprecationWarning(UserWarning):
 
 __all__ = [
     "HANDLER_SCOPE_KEY",
+    "ClientDisconnect",
     "HTTPException",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.exceptions import ClientDisconnect, HTTPException
 
-
-class ClientDisconnect(Exception):
-    """The client went away before the body was read."""
+# ClientDisconnect is asgi_protocol's (responses raise it too); re-exported here, its usual home.
+__all__ = [
+    "BodyAlreadyConsumed",
+    "BodyTooLarge",
+    "ClientDisconnect",
+    "FormError",
+    "MultipartNotInstalled",
+]
 
 
 class BodyAlreadyConsumed(RuntimeError):

@@ -1,11 +1,18 @@
 """Responses: text, HTML, JSON, redirects, streaming, files with ranges, server-sent events."""
 
 from asgi_responses._base import Response
+from asgi_responses._conditional import NOT_MODIFIED_HEADERS, is_not_modified
 from asgi_responses._file import FileResponse, content_disposition
-from asgi_responses._ranges import RangeNotSatisfiable, parse_range
+from asgi_responses._ranges import MalformedRangeHeader, RangeNotSatisfiable, parse_range
 from asgi_responses._redirect import RedirectResponse
 from asgi_responses._sse import EventSourceResponse, ServerSentEvent
-from asgi_responses._streaming import StreamingResponse
+from asgi_responses._streaming import (
+    AsyncContentStream,
+    Content,
+    ContentStream,
+    StreamingResponse,
+    SyncContentStream,
+)
 from asgi_responses._text import (
     HTMLResponse,
     JSONResponse,
@@ -15,10 +22,15 @@ from asgi_responses._text import (
 )
 
 __all__ = [
+    "NOT_MODIFIED_HEADERS",
+    "AsyncContentStream",
+    "Content",
+    "ContentStream",
     "EventSourceResponse",
     "FileResponse",
     "HTMLResponse",
     "JSONResponse",
+    "MalformedRangeHeader",
     "ORJSONResponse",
     "PlainTextResponse",
     "RangeNotSatisfiable",
@@ -26,7 +38,9 @@ __all__ = [
     "Response",
     "ServerSentEvent",
     "StreamingResponse",
+    "SyncContentStream",
     "UJSONResponse",
     "content_disposition",
+    "is_not_modified",
     "parse_range",
 ]

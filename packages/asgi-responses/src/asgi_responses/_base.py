@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from asgi_protocol.datastructures import MutableHeaders, encode_header_value
-from asgi_protocol.types import Receive, Scope, Send
+from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_responses._cookies import SameSite, cookie_header_value
 from asgi_tasks import BackgroundTask
 
@@ -35,6 +35,19 @@ def content_type_header(media_type: str, charset: str) -> tuple[bytes, bytes]:
         if len(_CONTENT_TYPE_HEADERS) < _CONTENT_TYPE_CACHE_SIZE:
             _CONTENT_TYPE_HEADERS[key] = header
     return header
+
+
+def websocket_denial_send(send: Send) -> Send:
+    """`send` for a response given as a WebSocket handshake denial (the websocket.http.response
+    extension): its http.response.* messages go out as websocket.http.response.*."""
+
+    async def denial_send(message: Message) -> None:
+        kind = message["type"]
+        if kind in ("http.response.start", "http.response.body"):
+            message = {**message, "type": "websocket." + kind}
+        await send(message)
+
+    return denial_send
 
 
 class Response:
@@ -125,7 +138,9 @@ class Response:
         secure: bool = False,
         httponly: bool = False,
         samesite: SameSite | None = "lax",
+        partitioned: bool = False,
     ) -> None:
+        # A partitioned (CHIPS) cookie lives in its own jar: only a partitioned expiry removes it.
         self.set_cookie(
             key,
             max_age=0,
@@ -135,6 +150,7 @@ class Response:
             secure=secure,
             httponly=httponly,
             samesite=samesite,
+            partitioned=partitioned,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

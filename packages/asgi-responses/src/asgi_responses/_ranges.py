@@ -1,13 +1,16 @@
 """Parsing the Range header (RFC 9110 section 14) with bounded work.
 
-The header is attacker-controlled: a few kilobytes can hold thousands of ranges. Parsing is one
-pass, merging is a sort, and the count is capped, so the cost stays linear-ish in the header.
+The header is attacker-controlled: a few kilobytes can hold thousands of ranges. The parts are
+counted before anything is parsed, parsing is one pass and merging a sort, so the cost stays
+linear in a header of bounded length. The answers follow Starlette's: 400 with a short reason
+for a header that can't be honoured, 416 when nothing overlaps the file, the whole file when
+there are too many parts.
 """
 
 from __future__ import annotations
 
-MAX_RANGES = 100  # after merging; more is refused with 416
-MAX_HEADER = 8192  # characters of Range header we are willing to read
+MAX_RANGES = 100  # parts in one header; more and the header is ignored (the whole file is sent)
+MAX_HEADER = 8192  # characters of Range header we are willing to read; longer is ignored too
 
 
 _BIG = 10**18  # any position with more digits than this is past the end of every real file
@@ -25,43 +28,51 @@ def _number(text: str) -> int:
 
 
 class RangeNotSatisfiable(Exception):
-    """No requested range overlaps the file, or the request asks for too many ranges."""
+    """No requested range overlaps the file: answered with 416 and `Content-Range: bytes */size`."""
 
 
-def parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
+class MalformedRangeHeader(ValueError):
+    """The Range header can't be honoured as written: answered with 400 and this reason."""
+
+
+def parse_range(
+    header: str, size: int, max_ranges: int = MAX_RANGES
+) -> list[tuple[int, int]] | None:
     """The requested byte ranges as sorted, merged (start, end-exclusive) pairs.
 
-    None means "ignore the header and send the whole file": another unit, or a header that
-    doesn't parse (RFC 9110 lets a server ignore an invalid Range). RangeNotSatisfiable means 416.
+    Parts that don't parse ("100", " - ", "abc-def") are skipped. None means "ignore the header
+    and send the whole file": more than `max_ranges` parts, or a header over MAX_HEADER.
+    MalformedRangeHeader means 400 (another unit, no usable part, a reversed range);
+    RangeNotSatisfiable means 416 (every part starts past the end).
     """
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes" or not spec.strip():
-        return None
-    if len(header) > MAX_HEADER:
-        raise RangeNotSatisfiable("Range header too long")
+    unit, equals, spec = header.partition("=")
+    if not equals:
+        raise MalformedRangeHeader("Malformed range header.")
+    if unit.strip().lower() != "bytes":
+        raise MalformedRangeHeader("Only support bytes range")
+    if len(header) > MAX_HEADER or spec.count(",") >= max_ranges:
+        return None  # counted before any parsing, so an abusive header costs one scan
     ranges: list[tuple[int, int]] = []
+    requested = False
     for part in spec.split(","):
         first, dash, last = part.strip().partition("-")
-        if not dash:
-            return None
         first, last = first.strip(), last.strip()
-        if not (_is_number(first) or first == "") or not (_is_number(last) or last == ""):
-            return None
+        if not dash or not (first or last) or not all(_is_number(n) for n in (first, last) if n):
+            continue  # "100", " - ", "abc-def": skipped like an empty part
+        requested = True
         if first == "":
-            if last == "":
-                return None
             suffix = _number(last)
-            if suffix == 0 or size == 0:  # nothing to take the last bytes of
-                continue
-            ranges.append((max(size - suffix, 0), size))
+            if suffix and size:  # the last 0 bytes, or any bytes of nothing: unsatisfiable
+                ranges.append((max(size - suffix, 0), size))
             continue
         start = _number(first)
         if last != "" and _number(last) < start:
-            return None  # a reversed range is invalid syntax
-        if start >= size:
-            continue  # unsatisfiable on its own; others may still be satisfiable
-        end = size if last == "" else _number(last) + 1
-        ranges.append((start, min(end, size)))
+            raise MalformedRangeHeader("Range header: start must be less than end")
+        if start < size:  # a part past the end is unsatisfiable alone; others may not be
+            end = size if last == "" else _number(last) + 1
+            ranges.append((start, min(end, size)))
+    if not requested:
+        raise MalformedRangeHeader("Range header: range must be requested")
     if not ranges:
         raise RangeNotSatisfiable("No requested range overlaps the file")
     ranges.sort()
@@ -72,6 +83,4 @@ def parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
             merged[-1] = (last_start, max(last_end, end))
         else:
             merged.append((start, end))
-    if len(merged) > MAX_RANGES:
-        raise RangeNotSatisfiable(f"More than {MAX_RANGES} ranges requested")
     return merged

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from asgi_protocol.concurrency import iterate_in_threadpool
 from asgi_protocol.datastructures import encode_header_value
+from asgi_protocol.exceptions import ClientDisconnect
 from asgi_protocol.types import Receive, Scope, Send
-from asgi_responses._base import Response
+from asgi_responses._base import Response, websocket_denial_send
+from asgi_responses._disconnect import send_fails_on_disconnect, send_until_disconnect
 from asgi_tasks import BackgroundTask
 
 Content = str | bytes | memoryview
-ContentStream = AsyncIterable[Content] | Iterable[Content]
+SyncContentStream = Iterable[Content]
+AsyncContentStream = AsyncIterable[Content]
+ContentStream = AsyncContentStream | SyncContentStream
 TrailersCallback = Callable[[], Awaitable[Mapping[str, str]]]
 
 
 class StreamingResponse(Response):
     """Streams `content` (an async iterable, or a sync one pulled in the thread pool).
 
-    While streaming it also watches `receive()` for `http.disconnect`, so an endless stream
-    stops producing as soon as the client leaves. `trailers`, an async callable returning
+    An endless stream stops producing as soon as the client leaves: before ASGI 2.4 by watching
+    `receive()` for `http.disconnect`, from 2.4 on when a send fails (raised as
+    ClientDisconnect). Its iterator is closed either way. `trailers`, an async callable returning
     headers, is sent as `http.response.trailers` when the server offers that extension.
     """
 
@@ -35,7 +39,7 @@ class StreamingResponse(Response):
         trailers: TrailersCallback | None = None,
     ) -> None:
         if isinstance(content, AsyncIterable):
-            self.body_iterator: AsyncIterable[Content] = content
+            self.body_iterator: AsyncContentStream = content
         else:
             self.body_iterator = iterate_in_threadpool(content)
         self.status_code = status_code
@@ -73,26 +77,22 @@ class StreamingResponse(Response):
             ]
             await send({"type": "http.response.trailers", "headers": raw, "more_trailers": False})
 
-    @staticmethod
-    async def _wait_for_disconnect(receive: Receive) -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         extensions = scope.get("extensions") or {}
         with_trailers = self.trailers is not None and "http.response.trailers" in extensions
-        streamer = asyncio.ensure_future(self._stream(send, with_trailers))
-        watcher = asyncio.ensure_future(self._wait_for_disconnect(receive))
         try:
-            await asyncio.wait((streamer, watcher), return_when=asyncio.FIRST_COMPLETED)
+            if scope["type"] != "http":  # a denial response to a websocket handshake
+                await self._stream(websocket_denial_send(send), with_trailers=False)
+            elif send_fails_on_disconnect(scope):
+                try:
+                    await self._stream(send, with_trailers)
+                except OSError as exc:  # ASGI 2.4: the server's word that the client is gone
+                    raise ClientDisconnect() from exc
+            else:
+                await send_until_disconnect(self._stream(send, with_trailers), receive)
         finally:
-            for task in (streamer, watcher):
-                task.cancel()
-            await asyncio.gather(streamer, watcher, return_exceptions=True)
             closer = getattr(self.body_iterator, "aclose", None)
             if closer is not None:
                 await closer()
-        if not streamer.cancelled():
-            streamer.result()  # an error in the body iterator propagates
         if self.background is not None:
             await self.background()

@@ -61,6 +61,14 @@ class TemplateResponse(HTMLResponse):
         await super().__call__(scope, receive, send)
 
 
+class TemplatesConfigError(ValueError, AssertionError):
+    """Jinja2Templates got both or neither of `directory` and `env`.
+
+    A ValueError for us; an AssertionError too, because Starlette asserts there and code written
+    for it catches that.
+    """
+
+
 class Jinja2Templates:
     """Templates from `directory` (one path or several) or from a ready `env`, not both."""
 
@@ -75,7 +83,9 @@ class Jinja2Templates:
         import jinja2
 
         if (directory is None) == (env is None):
-            raise ValueError("Jinja2Templates needs either 'directory' or 'env', not both")
+            raise TemplatesConfigError(
+                "Jinja2Templates: either 'directory' or 'env' arguments must be passed, not both"
+            )
         if env is None:
             loader = jinja2.FileSystemLoader(directory)  # type: ignore[arg-type]  # checked above
             env = jinja2.Environment(loader=loader, autoescape=True)

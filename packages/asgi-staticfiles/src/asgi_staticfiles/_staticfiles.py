@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import http
 import importlib.util
 import os
 import stat
@@ -11,11 +10,18 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from asgi_protocol.concurrency import run_in_threadpool
+from asgi_protocol.datastructures import Headers
 from asgi_protocol.exceptions import HTTPException
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import Receive, Scope, Send
-from asgi_responses import FileResponse, PlainTextResponse, RedirectResponse, Response
-from asgi_staticfiles._conditional import NOT_MODIFIED_HEADERS, is_not_modified, request_headers
+from asgi_responses import (
+    NOT_MODIFIED_HEADERS,
+    FileResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    is_not_modified,
+)
 from asgi_staticfiles._paths import (
     has_encoded_attack,
     is_unsafe,
@@ -98,12 +104,23 @@ class StaticFiles:
         return directories
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # Nothing here speaks WebSocket: refuse the handshake (a close before any accept).
+            await send({"type": "websocket.close", "code": 1000, "reason": ""})
+            return
         if scope["type"] != "http":
             raise RuntimeError(f"StaticFiles serves HTTP only, not {scope['type']!r}")
         if not self.config_checked:
             await self.check_config()
             self.config_checked = True
-        response = await self.get_response(self.get_path(scope), scope)
+        try:
+            response = await self.get_response(self.get_path(scope), scope)
+        except HTTPException as exc:
+            # Inside an App its exception handlers decide the body; standalone (an ASGI server
+            # or another framework in front) nobody would, so we answer instead of a 500.
+            if "app" in scope:
+                raise
+            response = PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)
         await response(scope, receive, send)
 
     def get_path(self, scope: Scope) -> str:
@@ -111,16 +128,19 @@ class StaticFiles:
         return split_request_path(get_route_path(scope))
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        """The response for the relative `path`: a file, an index, a redirect or an error."""
+        """The response for the relative `path`: a file, an index or a redirect.
+
+        A miss raises HTTPException (404; 405 for a method other than GET/HEAD, 401 for a file
+        the server may not read), so a subclass can catch it, e.g. to serve an SPA's index.html.
+        """
         if scope["method"] not in _METHODS:
-            return self._error(scope, 405, _ALLOW)
+            raise HTTPException(405, headers=_ALLOW)
         if has_encoded_attack(scope.get("raw_path")):
-            return self._error(scope, 404)
+            raise HTTPException(404)
         try:
             return await self._find(path, scope)
         except PermissionError:
-            # The file is there but the server may not read it (Starlette answers 401 too).
-            return self._error(scope, 401)
+            raise HTTPException(401) from None
 
     async def _find(self, path: str, scope: Scope) -> Response:
         full_path, stat_result = await run_in_threadpool(self.lookup_path, path)
@@ -138,7 +158,7 @@ class StaticFiles:
             full_path, stat_result = await run_in_threadpool(self.lookup_path, "404.html")
             if stat_result is not None and stat.S_ISREG(stat_result.st_mode):
                 return FileResponse(full_path, stat_result=stat_result, status_code=404)
-        return self._error(scope, 404)
+        raise HTTPException(404)
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         """The first existing match of `path` in the directories, or ("", None).
@@ -171,7 +191,7 @@ class StaticFiles:
     ) -> Response:
         """A FileResponse, or a 304 when the client's validators still match."""
         response = FileResponse(full_path, status_code=status_code, stat_result=stat_result)
-        if self.is_not_modified(response.headers, request_headers(scope)):
+        if self.is_not_modified(response.headers, Headers(scope=scope)):
             return NotModifiedResponse(response.headers)
         return response
 
@@ -202,16 +222,6 @@ class StaticFiles:
         if query:
             location += "?" + query.decode("latin-1")
         return RedirectResponse(url=location, status_code=307)
-
-    @staticmethod
-    def _error(
-        scope: Scope, status_code: int, headers: Mapping[str, str] | None = None
-    ) -> Response:
-        # Inside an App its exception handlers decide the body; standalone we answer directly.
-        if "app" in scope:
-            raise HTTPException(status_code, headers=headers)
-        phrase = http.HTTPStatus(status_code).phrase
-        return PlainTextResponse(phrase, status_code=status_code, headers=headers)
 
 
 __all__ = ["NotModifiedResponse", "StaticFiles"]

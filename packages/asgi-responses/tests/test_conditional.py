@@ -2,16 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from asgi_staticfiles._conditional import is_not_modified, request_headers
+from asgi_responses import is_not_modified
 
 LM = "Wed, 21 Oct 2015 07:28:00 GMT"
 RESPONSE = {"etag": '"abc"', "last-modified": LM}
-
-
-def test_request_headers_first_wins() -> None:
-    scope = {"headers": [(b"X-A", b"1"), (b"x-a", b"2"), (b"b", b"\xe9")]}
-    assert request_headers(scope) == {"x-a": "1", "b": "\xe9"}
-    assert request_headers({}) == {}
 
 
 @pytest.mark.parametrize(

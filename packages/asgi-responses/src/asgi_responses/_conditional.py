@@ -1,11 +1,13 @@
-"""Conditional GET: decide whether the client's cached copy is still good (RFC 9110 13.1)."""
+"""Conditional GET: decide whether the client's cached copy is still good (RFC 9110 13.1).
+
+One home for FileResponse (a file answered from a handler) and StaticFiles.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
-
-from asgi_protocol.types import Scope
 
 # Headers a 304 keeps from the full response (RFC 9110 15.4.5).
 NOT_MODIFIED_HEADERS = (
@@ -19,17 +21,14 @@ NOT_MODIFIED_HEADERS = (
 )
 
 
-def request_headers(scope: Scope) -> dict[str, str]:
-    """The request headers as a lower-case dict; the first of repeated names wins."""
-    headers: dict[str, str] = {}
-    for name, value in scope.get("headers", ()):
-        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
-    return headers
+# An entity-tag is a quoted string that may itself hold commas ('"foo,*,bar"' is one tag), so
+# the list is read tag by tag instead of split on ",".
+_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
 
 
-def _strip_weak(tag: str) -> str:
-    tag = tag.strip()
-    return tag[2:] if tag.startswith("W/") else tag
+def _opaque_tags(header: str) -> set[str]:
+    """The quoted tags of an If-None-Match list, without their weak markers."""
+    return set(_ENTITY_TAG.findall(header))
 
 
 def is_not_modified(
@@ -42,8 +41,9 @@ def is_not_modified(
         etag = response_headers.get("etag")
         if etag is None:
             return False
-        tags = {_strip_weak(tag) for tag in if_none_match.split(",")}
-        return "*" in tags or _strip_weak(etag) in tags
+        if if_none_match.strip(" \t") == "*":  # the wildcard only as the whole value
+            return True
+        return etag.strip().removeprefix("W/") in _opaque_tags(if_none_match)
     if_modified_since = request_headers.get("if-modified-since")
     last_modified = response_headers.get("last-modified")
     if if_modified_since is None or last_modified is None:
@@ -55,4 +55,4 @@ def is_not_modified(
         return False
 
 
-__all__ = ["NOT_MODIFIED_HEADERS", "is_not_modified", "request_headers"]
+__all__ = ["NOT_MODIFIED_HEADERS", "is_not_modified"]
