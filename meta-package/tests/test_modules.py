@@ -107,6 +107,7 @@ EXPECTED = {
             "IntegerConvertor",
             "FloatConvertor",
             "UUIDConvertor",
+            "PathParamError",
             "CONVERTOR_TYPES",
             "register_url_convertor",
         },
