@@ -59,6 +59,7 @@ EXPECTED = {
             "request_response",
             "websocket_session",
             "compile_path",
+            "get_route_path",
         },
         asgi_routing,
     ),
@@ -94,7 +95,12 @@ EXPECTED = {
         asgi_protocol.types,
     ),
     "concurrency": (
-        {"run_in_threadpool", "iterate_in_threadpool", "run_until_first_complete"},
+        {
+            "run_in_threadpool",
+            "iterate_in_threadpool",
+            "run_until_first_complete",
+            "is_async_callable",
+        },
         asgi_protocol.concurrency,
     ),
     "config": ({"Config", "Environ", "EnvironError", "environ", "undefined"}, asgi_protocol.config),

@@ -7,19 +7,10 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from asgi_protocol.concurrency import is_async_callable
 from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
-
-
-def is_async_callable(obj: Any) -> bool:
-    """True for coroutine functions, also behind functools.partial or an async __call__."""
-    while isinstance(obj, functools.partial):
-        obj = obj.func
-    if inspect.iscoroutinefunction(obj):
-        return True
-    # An instance with `async def __call__` (classes themselves are constructors, not async).
-    return not inspect.isclass(obj) and inspect.iscoroutinefunction(type(obj).__call__)
 
 
 def is_plain_function(obj: Any) -> bool:
