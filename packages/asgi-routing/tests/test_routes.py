@@ -137,6 +137,13 @@ async def test_route_405_response_without_app() -> None:
     assert reply.header("allow") == "GET, HEAD, POST"
 
 
+async def test_route_allow_header_lists_verbs_in_the_usual_order() -> None:
+    route = Route("/", homepage, methods=["query", "DELETE", "post", "GET", "PURGE", "BREW"])
+    reply = await http(route, "PUT", "/")
+    # Known verbs as Starlette orders them (not alphabetically), unknown ones after, sorted.
+    assert reply.header("allow") == "GET, HEAD, POST, DELETE, QUERY, BREW, PURGE"
+
+
 async def test_route_405_raises_inside_app() -> None:
     route = Route("/", homepage)
     with pytest.raises(HTTPException) as info:

@@ -12,6 +12,15 @@ from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 
+# The HTTP verbs in the order an Allow header lists them (Starlette's order).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
+_METHOD_RANK = {method: rank for rank, method in enumerate(HTTP_METHODS)}
+
+
+def allow_header(methods: Iterable[str]) -> str:
+    """The Allow header value for `methods`: known verbs in their usual order, others after."""
+    return ", ".join(sorted(methods, key=lambda m: (_METHOD_RANK.get(m, len(HTTP_METHODS)), m)))
+
 
 def is_plain_function(obj: Any) -> bool:
     """Functions and methods (also partials of them) are endpoints; anything else is an app."""
@@ -73,6 +82,8 @@ async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, s
 
 
 __all__ = [
+    "HTTP_METHODS",
+    "allow_header",
     "answer_http_exceptions",
     "get_name",
     "http_error",

@@ -17,7 +17,13 @@ from asgi_protocol.hosts import parse_host_header
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_routing._limits import SCOPE_KEY, call_with_limit, check_limit
-from asgi_routing._utils import get_name, http_error, is_plain_function, wrap_middleware
+from asgi_routing._utils import (
+    allow_header,
+    get_name,
+    http_error,
+    is_plain_function,
+    wrap_middleware,
+)
 from asgi_routing.convertors import Convertor
 from asgi_routing.errors import NoMatchFound
 from asgi_routing.paths import compile_path
@@ -149,7 +155,7 @@ class Route(BaseRoute):
             self.methods = {method.upper() for method in methods}
             if "GET" in self.methods:
                 self.methods.add("HEAD")
-            self._allow = ", ".join(sorted(self.methods))
+            self._allow = allow_header(self.methods)
 
         self.path_regex, self.path_format, self.param_convertors = compile_path(path)
         self._static = not self.param_convertors
