@@ -7,7 +7,7 @@ awaiting the instance handles the connection.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, ClassVar
 
 from asgi_protocol.concurrency import is_async_callable, run_in_threadpool
@@ -54,7 +54,9 @@ class HTTPEndpoint:
         request = RoutedRequest(self.scope, receive=self.receive, send=self.send)
         # Only declared verbs are looked up, so a method named "__init__" is never called.
         name = self._handlers.get(request.method)
-        handler = self.method_not_allowed if name is None else getattr(self, name)
+        handler: Callable[[Request], Any] = (
+            self.method_not_allowed if name is None else getattr(self, name)
+        )
         if is_async_callable(handler):
             response: Response = await handler(request)
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec
 
-# is_async_callable stays importable from here: asgi-middleware and users import it so.
 from asgi_protocol.concurrency import is_async_callable, run_in_threadpool
 
 P = ParamSpec("P")
