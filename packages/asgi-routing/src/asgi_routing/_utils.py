@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from asgi_protocol.concurrency import is_async_callable
-from asgi_protocol.exceptions import HTTPException, handled_above
+from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 
@@ -62,6 +62,21 @@ async def http_error(
     await response(scope, receive, send)
 
 
+async def answer_in_place(
+    exc: Exception, connection: Any, scope: Scope, receive: Receive, send: Send
+) -> bool:
+    """Have the app's exception middleware answer `exc` here, with the endpoint's connection.
+
+    Only where `handled_above(scope)`: the answerer in the scope is then that middleware's.
+    False when no handler takes the exception (the caller re-raises it).
+    """
+    answerer = scope.get(ANSWERER_SCOPE_KEY)
+    if answerer is None:
+        return False
+    answered: bool = await answerer.answer(exc, connection, scope, receive, send)
+    return answered
+
+
 async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run `app`; an HTTPException it raises before responding becomes that response."""
     started = False
@@ -85,6 +100,7 @@ __all__ = [
     "HTTP_METHODS",
     "allow_header",
     "answer_http_exceptions",
+    "answer_in_place",
     "get_name",
     "http_error",
     "is_async_callable",
