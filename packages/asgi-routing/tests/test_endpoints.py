@@ -65,6 +65,14 @@ async def test_http_endpoint_allow_lists_verbs_in_the_usual_order() -> None:
     assert (await http(Many, "PUT")).header("allow") == "GET, HEAD, POST, DELETE, QUERY"
 
 
+async def test_http_endpoint_verb_set_to_none_is_not_offered() -> None:
+    class ReadOnly(Items):
+        post = None  # type: ignore[assignment]
+
+    reply = await http(ReadOnly, "POST")
+    assert (reply.status, reply.header("allow")) == (405, "GET, HEAD")
+
+
 async def test_http_endpoint_method_not_allowed_can_be_overridden() -> None:
     class Custom(Items):
         async def method_not_allowed(self, request: Any) -> Response:

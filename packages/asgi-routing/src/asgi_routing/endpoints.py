@@ -34,7 +34,12 @@ class HTTPEndpoint:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        handlers = {verb: verb.lower() for verb in HTTP_METHODS if hasattr(cls, verb.lower())}
+        # A verb set to None (`post = None`) turns off one a base class defines.
+        handlers = {
+            verb: verb.lower()
+            for verb in HTTP_METHODS
+            if getattr(cls, verb.lower(), None) is not None
+        }
         if "GET" in handlers and "HEAD" not in handlers:
             handlers["HEAD"] = "get"
         cls._handlers = handlers
