@@ -26,6 +26,7 @@ import asgi_tasks
 import asgi_testclient
 import asgi_toolkit
 import asgi_websockets
+from asgi_protocol.exceptions import ToolkitDeprecationWarning
 
 EXPECTED = {
     "applications": ({"App"}, None),
@@ -63,6 +64,7 @@ EXPECTED = {
             "request_response",
             "websocket_session",
             "compile_path",
+            "get_route_path",
         },
         asgi_routing,
     ),
@@ -98,7 +100,12 @@ EXPECTED = {
         asgi_protocol.types,
     ),
     "concurrency": (
-        {"run_in_threadpool", "iterate_in_threadpool", "run_until_first_complete"},
+        {
+            "run_in_threadpool",
+            "iterate_in_threadpool",
+            "run_until_first_complete",
+            "is_async_callable",
+        },
         asgi_protocol.concurrency,
     ),
     "config": ({"Config", "Environ", "EnvironError", "environ", "undefined"}, asgi_protocol.config),
@@ -111,6 +118,7 @@ EXPECTED = {
             "IntegerConvertor",
             "FloatConvertor",
             "UUIDConvertor",
+            "PathParamError",
             "CONVERTOR_TYPES",
             "register_url_convertor",
         },
@@ -184,11 +192,22 @@ def test_state_is_importable_from_requests_too() -> None:
 def test_status_reexports_every_constant() -> None:
     from asgi_toolkit import status
 
-    constants = {n for n in dir(asgi_protocol.status) if n.startswith(("HTTP_", "WS_"))}
+    constants = {n for n in vars(asgi_protocol.status) if n.startswith(("HTTP_", "WS_"))}
     assert constants
     assert constants == set(status.__all__)
     assert status.HTTP_404_NOT_FOUND == 404
     assert status.WS_1000_NORMAL_CLOSURE == 1000
+    assert dir(status) == dir(asgi_protocol.status)
+
+
+def test_status_old_names_warn_here_too() -> None:
+    from asgi_toolkit import status
+
+    with pytest.warns(ToolkitDeprecationWarning, match="Use 'HTTP_414_URI_TOO_LONG'") as record:
+        assert status.HTTP_414_REQUEST_URI_TOO_LONG == 414
+    assert record[0].filename == __file__
+    with pytest.raises(AttributeError, match="module 'asgi_toolkit.status' has no attribute 'X'"):
+        getattr(status, "X")  # noqa: B009 - the name is unknown on purpose
 
 
 def test_top_level_names() -> None:

@@ -4,9 +4,16 @@ import pytest
 from mw_apps import lifespan_app, run
 
 from asgi_middleware import ExceptionMiddleware, ServerErrorMiddleware, WebSocketConnection
-from asgi_protocol.exceptions import HTTPException, WebSocketDisconnect, WebSocketException
+from asgi_protocol.exceptions import (
+    ANSWERER_SCOPE_KEY,
+    HANDLER_SCOPE_KEY,
+    HTTPException,
+    WebSocketDisconnect,
+    WebSocketException,
+)
+from asgi_requests import Request
 from asgi_responses import PlainTextResponse
-from asgi_testclient import TestClient
+from asgi_testclient import TestClient, WebSocketDenialResponse
 
 
 def raising(exc: Exception, start: bool = False) -> Any:
@@ -127,3 +134,65 @@ def test_websocket_custom_handler() -> None:
 def test_lifespan() -> None:
     with TestClient(ExceptionMiddleware(lifespan_app)):
         pass
+
+
+def test_marks_the_scope_for_endpoints_below() -> None:
+    seen: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append((scope[HANDLER_SCOPE_KEY], scope[ANSWERER_SCOPE_KEY]))
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    middleware = ExceptionMiddleware(app)
+    assert get(middleware).text == "ok"
+    assert seen == [(None, middleware)]
+
+
+async def test_answer_in_place_sends_through_the_given_send() -> None:
+    middleware = ExceptionMiddleware(raising(KeyError()))
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    exc = HTTPException(418)
+    try:
+        raise exc
+    except HTTPException:
+        pass
+    assert exc.__traceback__ is not None
+    scope = {"type": "http", "method": "GET", "headers": []}
+    assert await middleware.answer(exc, Request(scope), scope, None, send)  # type: ignore[arg-type]
+    assert sent[0]["status"] == 418
+    # Answered: the traceback goes, so a shared instance doesn't pin every request's frames.
+    assert exc.__traceback__ is None
+    assert not await middleware.answer(KeyError(), Request(scope), scope, None, send)  # type: ignore[arg-type]
+
+
+def test_handled_exception_clears_traceback() -> None:
+    shared = HTTPException(401)
+    assert get(ExceptionMiddleware(raising(shared))).status_code == 401
+    assert shared.__traceback__ is None
+
+
+async def ws_accept_then_raise(scope: Any, receive: Any, send: Any) -> None:
+    await receive()
+    await send({"type": "websocket.accept"})
+    raise WebSocketException(1013)
+
+
+def test_websocket_handlers_still_answer_after_accept() -> None:
+    client = TestClient(ExceptionMiddleware(ws_accept_then_raise))
+    with client.websocket_connect("/") as ws:
+        assert ws.receive() == {"type": "websocket.close", "code": 1013, "reason": ""}
+
+
+async def ws_denied(scope: Any, receive: Any, send: Any) -> None:
+    raise HTTPException(401, "no")
+
+
+def test_websocket_handler_response_is_a_denial() -> None:
+    client = TestClient(ExceptionMiddleware(ws_denied))
+    with pytest.raises(WebSocketDenialResponse) as info, client.websocket_connect("/"):
+        pass  # pragma: no cover
+    assert (info.value.response.status_code, info.value.response.text) == (401, "no")

@@ -1,13 +1,16 @@
 import asyncio
 import contextvars
+import functools
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import create_autospec
 
 import pytest
 
 from asgi_protocol.concurrency import (
+    is_async_callable,
     iterate_in_threadpool,
     run_in_threadpool,
     run_until_first_complete,
@@ -133,3 +136,36 @@ async def test_run_until_first_complete_raises_the_first_error() -> None:
 
     with pytest.raises(ValueError, match="bad"):
         await run_until_first_complete((fail, {"message": "bad"}), (slow, {}))
+
+
+def test_is_async_callable() -> None:
+    async def afunc() -> None: ...
+
+    def func() -> None: ...
+
+    class AsyncCall:
+        async def __call__(self) -> None: ...
+
+        async def method(self) -> None: ...
+
+    class SyncCall:
+        def __call__(self) -> None: ...
+
+    assert is_async_callable(afunc)
+    assert is_async_callable(functools.partial(functools.partial(afunc, b=2), a=1))
+    assert is_async_callable(AsyncCall())
+    assert is_async_callable(AsyncCall().method)
+    assert is_async_callable(functools.partial(AsyncCall(), 1))
+    # Calling a class builds an instance, whatever its __call__ is.
+    assert not is_async_callable(AsyncCall)
+    assert not is_async_callable(func)
+    assert not is_async_callable(functools.partial(func))
+    assert not is_async_callable(SyncCall())
+    assert not is_async_callable(print)
+    assert not is_async_callable(object())
+
+
+def test_is_async_callable_sees_mocks_of_async_functions() -> None:
+    async def afunc() -> None: ...
+
+    assert is_async_callable(create_autospec(afunc))

@@ -101,13 +101,17 @@ async def websocket(
     incoming: Iterable[Message] = (),
     *,
     scope: Scope | None = None,
+    sent: list[Message] | None = None,
     **kwargs: Any,
 ) -> list[Message]:
-    """Run a WebSocket session: connect, `incoming`, a disconnect; return what was sent."""
+    """Run a WebSocket session: connect, `incoming`, a disconnect; return what was sent.
+
+    Pass `sent` to see the messages also when the app raises.
+    """
     scope = scope if scope is not None else make_scope(path=path, type_="websocket", **kwargs)
     queue: list[Message] = [{"type": "websocket.connect"}, *incoming]
     queue.append({"type": "websocket.disconnect", "code": 1000})
-    sent: list[Message] = []
+    sent = [] if sent is None else sent
 
     async def receive() -> Message:
         if not queue:

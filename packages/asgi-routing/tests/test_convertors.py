@@ -13,6 +13,7 @@ from asgi_routing import (
     FloatConvertor,
     IntegerConvertor,
     PathConvertor,
+    PathParamError,
     Route,
     Router,
     StringConvertor,
@@ -29,6 +30,18 @@ def test_string_convertor() -> None:
         c.to_string("a/b")
     with pytest.raises(ValueError, match="empty"):
         c.to_string("")
+
+
+def test_bad_values_raise_path_param_error_also_an_assertion_error() -> None:
+    # Starlette's convertors assert: code catching AssertionError keeps working.
+    with pytest.raises(PathParamError) as info:
+        StringConvertor().to_string("a/b")
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, AssertionError)
+    with pytest.raises(AssertionError):
+        IntegerConvertor().to_string(-1)
+    with pytest.raises(AssertionError):
+        FloatConvertor().to_string(float("nan"))
 
 
 def test_path_convertor() -> None:
@@ -129,3 +142,23 @@ async def test_typed_params_are_converted() -> None:
     assert (await http(router, path="/i/x")).status == 404
     assert (await http(router, path="/u/not-a-uuid")).status == 404
     assert (await http(router, path="/s/a/b")).status == 404
+
+
+async def test_uuid_matches_with_or_without_dashes_in_either_case() -> None:
+    seen: list[Any] = []
+
+    async def endpoint(request: Any) -> PlainTextResponse:
+        seen.append(request.path_params["v"])
+        return PlainTextResponse("ok")
+
+    router = Router([Route("/u/{v:uuid}", endpoint)])
+    for raw in (
+        "00000000-aaaa-ffff-9999-000000000000",
+        "00000000aaaaffff9999000000000000",
+        "00000000-AAAA-FFFF-9999-000000000000",
+        "00000000AAAAFFFF9999000000000000",
+    ):
+        assert (await http(router, path=f"/u/{raw}")).status == 200
+    assert seen == [uuid.UUID("00000000-aaaa-ffff-9999-000000000000")] * 4
+    # 31 digits is not a UUID.
+    assert (await http(router, path="/u/00000000aaaaffff999900000000000")).status == 404

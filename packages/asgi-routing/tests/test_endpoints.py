@@ -11,6 +11,8 @@ from routing_driver import http, make_scope, websocket
 from asgi_protocol.exceptions import HTTPException
 from asgi_responses import PlainTextResponse, Response
 from asgi_routing import HTTPEndpoint, Route, Router, WebSocketEndpoint, WebSocketRoute
+from asgi_routing.endpoints import UnsupportedData
+from asgi_websockets import WebSocket
 
 
 class Items(HTTPEndpoint):
@@ -53,6 +55,52 @@ async def test_http_endpoint_405() -> None:
         await http(Items, "PUT", scope_app=object())
     assert info.value.status_code == 405
     assert info.value.headers == {"Allow": "GET, HEAD, POST"}
+
+
+async def test_http_endpoint_allow_lists_verbs_in_the_usual_order() -> None:
+    class Many(HTTPEndpoint):
+        query = delete = post = get = Items.get
+
+    # Not alphabetical ("DELETE, GET, ..."): the order Starlette and most servers use.
+    assert (await http(Many, "PUT")).header("allow") == "GET, HEAD, POST, DELETE, QUERY"
+
+
+async def test_http_endpoint_verb_set_to_none_is_not_offered() -> None:
+    class ReadOnly(Items):
+        post = None  # type: ignore[assignment]
+
+    reply = await http(ReadOnly, "POST")
+    assert (reply.status, reply.header("allow")) == (405, "GET, HEAD")
+
+
+async def test_http_endpoint_method_not_allowed_can_be_overridden() -> None:
+    class Custom(Items):
+        async def method_not_allowed(self, request: Any) -> Response:
+            return PlainTextResponse(f"no {request.method}", status_code=405)
+
+    reply = await http(Custom, "PUT", scope_app=object())
+    assert (reply.status, reply.text) == (405, "no PUT")
+
+
+async def test_http_endpoint_request_can_send_early_hints() -> None:
+    class Hints(HTTPEndpoint):
+        async def get(self, request: Any) -> Response:
+            await request.send_early_hints("</a.css>; rel=preload")
+            return PlainTextResponse("ok")
+
+    scope = make_scope()
+    scope["extensions"] = {"http.response.early_hint": {}}
+    sent: list[Any] = []
+
+    async def receive() -> Any:
+        raise AssertionError  # pragma: no cover
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    await Hints(scope, receive, send)
+    assert sent[0] == {"type": "http.response.early_hint", "links": [b"</a.css>; rel=preload"]}
+    assert [m["type"] for m in sent[1:]] == ["http.response.start", "http.response.body"]
 
 
 async def test_http_endpoint_never_calls_non_verb_methods() -> None:
@@ -136,18 +184,42 @@ async def test_websocket_endpoint_text_bytes_json() -> None:
     [
         ("text", receive_bytes(b"x"), "Expected text websocket messages, but got bytes"),
         ("bytes", receive_text("x"), "Expected bytes websocket messages, but got text"),
-        ("json", receive_text("{bad"), "Malformed JSON data received"),
-        ("json", receive_bytes(b"\xff"), "Malformed JSON data received"),
-        ("json", {"type": "websocket.receive"}, "Malformed JSON data received"),
+        ("json", receive_text("{bad"), "Malformed JSON data received."),
+        ("json", receive_bytes(b"\xff"), "Malformed JSON data received."),
+        ("json", {"type": "websocket.receive"}, "Malformed JSON data received."),
     ],
 )
-async def test_websocket_endpoint_decode_error_closes_1003(
+async def test_websocket_endpoint_decode_error_closes_1003_and_raises(
     encoding: str, message: dict[str, Any], reason: str
 ) -> None:
+    # Starlette's rule: close with 1003, then raise (a RuntimeError), so on_disconnect sees 1011.
     cls, events = log_endpoint(encoding)
-    sent = await websocket(cls, incoming=[message])
-    assert sent[-1] == {"type": "websocket.close", "code": 1003, "reason": reason}
-    assert events == [("disconnect", 1003)]
+    sent: list[Any] = []
+    with pytest.raises(UnsupportedData, match=f"^{reason}$") as info:
+        await websocket(cls, incoming=[message], sent=sent)
+    assert isinstance(info.value, RuntimeError)
+    assert sent[-1] == {"type": "websocket.close", "code": 1003, "reason": ""}
+    assert events == [("disconnect", 1011)]
+
+
+async def test_websocket_endpoint_decode_takes_the_websocket() -> None:
+    # Both keys present, text None: what a server may send for a bytes message.
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> Any:
+        raise AssertionError  # pragma: no cover
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    cls, _ = log_endpoint("text")
+    endpoint = cls(make_scope(type_="websocket"), receive, send)
+    socket = WebSocket(endpoint.scope, receive, send)
+    message = {"type": "websocket.receive", "text": None, "bytes": b"x"}
+    with pytest.raises(UnsupportedData):
+        await endpoint.decode(socket, message)
+    assert sent == [{"type": "websocket.close", "code": 1003, "reason": ""}]
+    assert await endpoint.decode(socket, {"type": "websocket.receive", "text": "t"}) == "t"
 
 
 async def test_websocket_endpoint_disconnect_code() -> None:

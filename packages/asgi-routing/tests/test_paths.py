@@ -38,13 +38,24 @@ def test_host_pattern_drops_port() -> None:
     assert set(convertors) == {"sub"}
 
 
+def test_host_pattern_ignores_case() -> None:
+    regex, fmt, _ = compile_path("{sub}.Example.ORG")
+    found = regex.fullmatch("api.example.org")
+    assert found is not None
+    assert found["sub"] == "api"
+    assert fmt == "{sub}.Example.ORG"
+    # Paths keep their case.
+    assert not compile_path("/Users")[0].fullmatch("/users")
+
+
 def test_unknown_convertor_names_path_and_param() -> None:
     with pytest.raises(ValueError, match=r"'nope'.*'id'.*'/u/\{id:nope\}'"):
         compile_path("/u/{id:nope}")
 
 
 def test_duplicate_param() -> None:
-    with pytest.raises(ValueError, match=r"Duplicated param name id at path '/a/\{id\}/b/\{id\}'"):
+    # Starlette's wording, the path unquoted.
+    with pytest.raises(ValueError, match=r"^Duplicated param name id at path /a/\{id\}/b/\{id\}$"):
         compile_path("/a/{id}/b/{id}")
 
 

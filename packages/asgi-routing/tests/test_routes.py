@@ -137,6 +137,13 @@ async def test_route_405_response_without_app() -> None:
     assert reply.header("allow") == "GET, HEAD, POST"
 
 
+async def test_route_allow_header_lists_verbs_in_the_usual_order() -> None:
+    route = Route("/", homepage, methods=["query", "DELETE", "post", "GET", "PURGE", "BREW"])
+    reply = await http(route, "PUT", "/")
+    # Known verbs as Starlette orders them (not alphabetically), unknown ones after, sorted.
+    assert reply.header("allow") == "GET, HEAD, POST, DELETE, QUERY, BREW, PURGE"
+
+
 async def test_route_405_raises_inside_app() -> None:
     route = Route("/", homepage)
     with pytest.raises(HTTPException) as info:
@@ -186,15 +193,28 @@ def test_route_url_path_for() -> None:
     assert url.protocol == "http"
 
 
+def test_url_path_for_keeps_placeholder_like_values() -> None:
+    # Each slot is filled once: a value that looks like another slot is not filled again.
+    route = Route("/{category}/{id}", homepage, name="route")
+    assert route.url_path_for("route", category="{id}", id="42") == "/{id}/42"
+    assert route.url_path_for("route", category="a", id="{category}") == "/a/{category}"
+    mount = Mount("/{org}", routes=[Route("/{name}", homepage, name="item")], name="m")
+    assert mount.url_path_for("m:item", org="{name}", name="x") == "/{name}/x"
+    host = Host("{sub}.example.org", app=Router([Route("/{id}", homepage, name="i")]), name="h")
+    assert host.url_path_for("h:i", sub="a", id="{sub}") == "/{sub}"
+
+
 def test_route_url_path_for_errors() -> None:
     route = Route("/users/{id:int}/{tab}", user, name="user")
-    with pytest.raises(NoMatchFound, match="No route exists for name 'other'") as info:
+    with pytest.raises(
+        NoMatchFound, match='^No route exists for name "other" and params "id".$'
+    ) as info:
         route.url_path_for("other", id=5)
     assert not info.value.name_found
     with pytest.raises(NoMatchFound) as info:
         route.url_path_for("user", id=5, page=2)
     assert str(info.value) == (
-        "No route exists for name 'user' and params 'id, page'. "
+        'No route exists for name "user" and params "id, page". '
         "Missing params: tab. Unexpected params: page."
     )
     assert info.value.missing == ["tab"]
@@ -351,8 +371,11 @@ def test_mount_url_path_for() -> None:
 def test_mount_url_path_for_errors() -> None:
     users = Router([Route("/{id:int}", user, name="detail")])
     mount = Mount("/api/{version}", routes=[Mount("/users", app=users, name="users")], name="api")
-    with pytest.raises(NoMatchFound, match="Missing params: version"):
-        mount.url_path_for("api:users:detail", id=3)
+    # A mount's own params that are not given stay as slots (Starlette's rule).
+    assert mount.url_path_for("api:users:detail", id=3) == "/api/{version}/users/3"
+    assert mount.url_path_for("api", path="x") == "/api/{version}/x"
+    with pytest.raises(NoMatchFound, match="Unexpected params: pk"):
+        mount.url_path_for("api", version="v1", path="x", pk=1)
     with pytest.raises(NoMatchFound, match=r"Missing params: id\. Unexpected params: pk"):
         mount.url_path_for("api:users:detail", version="v1", pk=3)
     with pytest.raises(NoMatchFound) as info:
@@ -372,6 +395,7 @@ def test_mount_eq_repr() -> None:
     assert a != Mount("/a", app=homepage, name="a")
     assert a != raw_app
     assert repr(a).startswith("Mount(path='/a', name='a', app=")
+    assert repr(Mount("/a", app=raw_app)).startswith("Mount(path='/a', name='', app=")
 
 
 # Host
@@ -393,6 +417,24 @@ async def test_host_matching() -> None:
     assert host.routes == api.routes
 
 
+def test_host_matching_ignores_case() -> None:
+    host = Host("{sub}.Example.org", app=raw_app)
+    match, child = host.matches(make_scope(headers=[("host", "API.example.ORG:8000")]))
+    assert match is Match.FULL
+    assert child["path_params"] == {"sub": "api"}
+
+
+@pytest.mark.parametrize(
+    "value", ["api.example.org:evil", "[:::]", "api.example.org/x", "user@api.example.org"]
+)
+def test_host_refuses_malformed_headers(value: str) -> None:
+    host = Host("{sub}.example.org", app=raw_app)
+    assert host.matches(make_scope(headers=[("host", value)]))[0] is Match.NONE
+    assert Host("[:::]", app=raw_app).matches(make_scope(headers=[("host", "[:::]")]))[0] is (
+        Match.NONE
+    )
+
+
 def test_host_ipv6() -> None:
     host = Host("[::1]", app=raw_app)
     assert host.matches(make_scope(headers=[("host", "[::1]:8000")]))[0] is Match.FULL
@@ -411,8 +453,7 @@ def test_host_url_path_for() -> None:
     assert whole.host == "www.example.org"
     assert host.url_path_for("site", sub="www").host == "www.example.org"
     assert Host("example.org", app=api).url_path_for("user", id=1) == "/users/1"
-    with pytest.raises(NoMatchFound, match="Missing params: sub"):
-        host.url_path_for("site:user", id=4)
+    assert host.url_path_for("site:user", id=4).host == "{sub}.example.org"
     with pytest.raises(NoMatchFound, match="Unexpected params: x"):
         host.url_path_for("site", sub="a", x=1)
     with pytest.raises(NoMatchFound):
@@ -426,7 +467,8 @@ def test_host_errors_eq_repr() -> None:
     assert a == Host("example.org", app=raw_app)
     assert a != Host("example.com", app=raw_app)
     assert a != "example.org"
-    assert repr(a).startswith("Host(host='example.org', name=None, app=")
+    # An unnamed Host shows name='' (as Starlette does).
+    assert repr(a).startswith("Host(host='example.org', name='', app=")
     assert Host("x.org", app=raw_app).routes == []
 
 

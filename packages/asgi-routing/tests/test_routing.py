@@ -280,10 +280,10 @@ def test_url_path_for_and_messages() -> None:
     assert router.url_path_for("api:item", pk="x") == "/api/items/x"
     with pytest.raises(NoMatchFound) as info:
         router.url_path_for("nope", a=1)
-    assert str(info.value) == "No route exists for name 'nope' and params 'a'."
+    assert str(info.value) == 'No route exists for name "nope" and params "a".'
     with pytest.raises(NoMatchFound) as info:
         router.url_path_for("user")
-    assert str(info.value) == "No route exists for name 'user' and params ''. Missing params: id."
+    assert str(info.value) == 'No route exists for name "user" and params "". Missing params: id.'
     with pytest.raises(NoMatchFound, match="Unexpected params: id") as info:
         router.url_path_for("api:item", pk="x", id=2)
     assert info.value.name == "api:item"

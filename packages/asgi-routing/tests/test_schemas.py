@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import yaml
@@ -151,3 +152,40 @@ def test_bad_inputs_are_clear(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "yaml", None)
     with pytest.raises(RuntimeError, match=r"pip install 'asgi-routing\[schemas\]'"):
         schemas.get_schema(routes)
+
+
+def search(request: Request) -> Response:
+    """
+    responses:
+      200:
+        description: Found.
+    """
+    return JSONResponse([])  # pragma: no cover
+
+
+class Catalogue(HTTPEndpoint):
+    def query(self, request: Request) -> Response:
+        """
+        responses:
+          200:
+            description: Matching items.
+        """
+        return JSONResponse([])  # pragma: no cover
+
+
+query_routes = [Route("/search", search, methods=["QUERY"]), Route("/items", Catalogue)]
+
+
+@pytest.mark.parametrize(
+    ("openapi", "listed"),
+    [("3.2.0", True), ("3.2", True), ("3.10.1", True), ("3.1.2", False), ("", False)],
+)
+def test_query_operations_only_from_openapi_3_2(openapi: str, listed: bool) -> None:
+    schema = SchemaGenerator({"openapi": openapi}).get_schema(query_routes)
+    expected = {"/search": {"query": ANY}, "/items": {"query": ANY}} if listed else {}
+    assert schema["paths"] == expected
+
+
+def test_yaml_keys_are_sorted() -> None:
+    text = OpenAPIResponse({"openapi": "3.2.0", "info": {"version": "1", "title": "t"}}).body
+    assert text == b"info:\n  title: t\n  version: '1'\nopenapi: 3.2.0\n"

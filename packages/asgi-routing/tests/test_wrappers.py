@@ -18,7 +18,6 @@ from asgi_routing import (
     request_response,
     websocket_session,
 )
-from asgi_routing._utils import is_async_callable
 from asgi_routing.convertors import CONVERTOR_TYPES
 
 
@@ -150,26 +149,6 @@ def test_get_name() -> None:
     assert get_name(func) == "func"
     assert get_name(Cls) == "Cls"
     assert get_name(Cls()) == "Cls"
-
-
-def test_is_async_callable() -> None:
-    async def afunc() -> None:
-        pass  # pragma: no cover
-
-    class AsyncCall:
-        async def __call__(self) -> None:
-            pass  # pragma: no cover
-
-    class SyncCall:
-        def __call__(self) -> None:
-            pass  # pragma: no cover
-
-    assert is_async_callable(afunc)
-    assert is_async_callable(functools.partial(afunc))
-    assert is_async_callable(AsyncCall())
-    assert not is_async_callable(AsyncCall)
-    assert not is_async_callable(SyncCall())
-    assert not is_async_callable(lambda: None)
 
 
 def test_replace_params_leaves_unused() -> None:

@@ -242,6 +242,18 @@ async def test_protocol_violations_are_clear_errors() -> None:
         WebSocket({"type": "http"}, _never, _ignore)
 
 
+async def test_accept_always_carries_a_headers_list() -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "websocket", "path": "/", "headers": []}
+    await WebSocket(scope, scripted([{"type": "websocket.connect"}]), send).accept()
+    # A middleware that adds a header appends to this list (Starlette always sends one).
+    assert sent == [{"type": "websocket.accept", "headers": []}]
+
+
 async def test_denial_response_state_machine() -> None:
     sent: list[Message] = []
 

@@ -7,7 +7,7 @@ from typing import Any
 from asgi_middleware._debug_page import debug_html, debug_text, hide_secrets
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
 from asgi_middleware.exceptions import ExceptionMiddleware
-from asgi_protocol.exceptions import HANDLER_SCOPE_KEY
+from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HANDLER_SCOPE_KEY
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import HTMLResponse, PlainTextResponse, Response
@@ -38,7 +38,9 @@ class ServerErrorMiddleware:
             if inner is None:
                 await self.app(scope, receive, tracker.send)
             else:
-                scope[HANDLER_SCOPE_KEY] = scope.get("app")  # what ExceptionMiddleware sets
+                # What the ExceptionMiddleware's mark() does, inline: no call per request.
+                scope[HANDLER_SCOPE_KEY] = scope.get("app")
+                scope[ANSWERER_SCOPE_KEY] = inner
                 try:
                     await inner.app(scope, receive, tracker.send)
                 except Exception as exc:

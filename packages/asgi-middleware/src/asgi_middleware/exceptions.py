@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
-from asgi_protocol.exceptions import HANDLER_SCOPE_KEY, HTTPException, WebSocketException
+from asgi_protocol.exceptions import (
+    ANSWERER_SCOPE_KEY,
+    HANDLER_SCOPE_KEY,
+    HTTPException,
+    WebSocketException,
+)
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection, Request
 from asgi_responses import PlainTextResponse, Response
@@ -49,6 +54,10 @@ class ExceptionMiddleware:
     """Handlers by exception class (the most specific in the MRO wins) and by status code.
 
     Sits innermost, just outside the router, so handlers answer inside the user's middleware.
+    It also leaves itself in the scope (an ExceptionAnswerer): function endpoints hand it what
+    they raise, with their own Request or WebSocket, and the answer goes out where the
+    exception was raised, inside any route or mount middleware (as in Starlette). What is
+    raised elsewhere (a 405, a class endpoint, a middleware below) is answered here.
     The happy path costs one try block; the handler lookup happens only on an exception.
     """
 
@@ -92,31 +101,59 @@ class ExceptionMiddleware:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] == "http":
+            # Hot path: reuse the tracker ServerErrorMiddleware put around send, when nothing
+            # sits between us; one wrapper less per message (bench/inprocess.py, plaintext).
+            tracker = ResponseStarted.around(send)
+            scope[HANDLER_SCOPE_KEY] = scope.get("app")  # mark(), inline: no call per request
+            scope[ANSWERER_SCOPE_KEY] = self
+            try:
+                await self.app(scope, receive, tracker.send)
+            except Exception as exc:
+                await self.handle(exc, scope, receive, send, tracker.started)
+        elif scope["type"] == "websocket":
+            # A handler may still close an accepted WebSocket: there is no "too late" here.
+            self.mark(scope)
+            try:
+                await self.app(scope, receive, send)
+            except Exception as exc:
+                await self.handle(exc, scope, receive, send, False)
+        else:
             await self.app(scope, receive, send)
-            return
-        # Hot path: reuse the tracker ServerErrorMiddleware put around send, when nothing sits
-        # between us; one wrapper less per message (bench/inprocess.py, plaintext).
-        tracker = ResponseStarted.around(send)
-        scope[HANDLER_SCOPE_KEY] = scope.get("app")  # routers below may raise HTTPException
-        try:
-            await self.app(scope, receive, tracker.send)
-        except Exception as exc:
-            await self.handle(exc, scope, receive, send, tracker.started)
+
+    def mark(self, scope: Scope) -> None:
+        """Tell the routers and endpoints below that this middleware answers for the app."""
+        scope[HANDLER_SCOPE_KEY] = scope.get("app")
+        scope[ANSWERER_SCOPE_KEY] = self
+
+    async def answer(
+        self, exc: Exception, connection: Any, scope: Scope, receive: Receive, send: Send
+    ) -> bool:
+        """Answer `exc` with its handler through `send`; False when no handler takes it.
+
+        The exception's traceback is dropped once answered: an instance raised again and again
+        (a module-level HTTPException) would otherwise keep every request's frames alive.
+        """
+        handler = self._lookup(exc)
+        if handler is None:
+            return False
+        response = await call_handler(handler, connection, exc)
+        if response is not None:
+            await response(scope, receive, send)
+        exc.__traceback__ = None
+        return True
 
     async def handle(
         self, exc: Exception, scope: Scope, receive: Receive, send: Send, started: bool
     ) -> None:
         """Answer `exc` with its handler, or re-raise it when there is none or it is too late."""
-        handler = self._lookup(exc)
-        if handler is None:
+        if self._lookup(exc) is None:
             raise exc
         if started:
             raise RuntimeError("Caught handled exception, but response already started.") from exc
+        connection: Any
         if scope["type"] == "http":
-            request = Request(scope, receive, send)
-            response = await call_handler(handler, request, exc)
-            if response is not None:
-                await response(scope, receive, send)
+            connection = Request(scope, receive, send)
         else:
-            await call_handler(handler, WebSocketConnection(scope, receive, send), exc)
+            connection = WebSocketConnection(scope, receive, send)
+        await self.answer(exc, connection, scope, receive, send)

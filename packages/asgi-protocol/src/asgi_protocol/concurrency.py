@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import inspect
+import sys
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from typing import Any, ParamSpec, TypeVar
@@ -13,6 +15,28 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _DONE = object()
+
+if sys.version_info >= (3, 12):  # pragma: no cover - one branch per Python version
+    from inspect import iscoroutinefunction
+else:  # pragma: no cover
+    # Before 3.12 only asyncio's check knows the marker that mocks of async functions carry.
+    from asyncio import iscoroutinefunction
+
+
+def is_async_callable(obj: Any) -> bool:
+    """Whether calling `obj` gives a coroutine: an async function or method, a partial of one,
+    or an object whose `__call__` is async.
+
+    A class is never async here, even with an async `__call__`: calling it builds an instance.
+    """
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    if iscoroutinefunction(obj):
+        return True
+    if inspect.isclass(obj):
+        return False
+    call = getattr(obj, "__call__", None)  # noqa: B004 - the method itself is what is checked
+    return call is not None and iscoroutinefunction(call)
 
 
 async def run_in_threadpool(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -74,4 +98,9 @@ async def run_until_first_complete(
         task.result()  # re-raise the first finisher's exception, if any
 
 
-__all__ = ["iterate_in_threadpool", "run_in_threadpool", "run_until_first_complete"]
+__all__ = [
+    "is_async_callable",
+    "iterate_in_threadpool",
+    "run_in_threadpool",
+    "run_until_first_complete",
+]

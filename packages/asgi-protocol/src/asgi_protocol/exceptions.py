@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
+
+from asgi_protocol.types import Receive, Scope, Send
 
 
 class HTTPException(Exception):
@@ -85,6 +87,25 @@ def handled_above(scope: Any) -> bool:
     return HANDLER_SCOPE_KEY in scope and scope[HANDLER_SCOPE_KEY] is scope.get("app")
 
 
+# ...and here the object that answers exceptions with that app's handlers (an ExceptionAnswerer).
+ANSWERER_SCOPE_KEY = "asgi_toolkit.exception_answerer"
+
+
+class ExceptionAnswerer(Protocol):
+    """What an exception middleware leaves in the scope so that endpoints answer in place.
+
+    An endpoint that raises hands the exception over with its own Request or WebSocket: the
+    handler sees the connection the endpoint used (a body already read stays readable), and the
+    answer passes through every middleware between the router and the endpoint.
+    """
+
+    async def answer(
+        self, exc: Exception, connection: Any, scope: Scope, receive: Receive, send: Send
+    ) -> bool:
+        """Answer `exc` through `send` with its handler; False when no handler takes it."""
+        ...  # pragma: no cover
+
+
 class ToolkitDeprecationWarning(UserWarning):
     """Warns of a feature kept for compatibility that will go.
 
@@ -94,8 +115,10 @@ class ToolkitDeprecationWarning(UserWarning):
 
 
 __all__ = [
+    "ANSWERER_SCOPE_KEY",
     "HANDLER_SCOPE_KEY",
     "ClientDisconnect",
+    "ExceptionAnswerer",
     "HTTPException",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",

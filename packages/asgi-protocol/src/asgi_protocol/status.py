@@ -1,12 +1,16 @@
 """Every HTTP status code and WebSocket close code, as named constants.
 
 Names follow the RFCs (and Starlette's spelling), e.g. ``HTTP_404_NOT_FOUND`` and
-``WS_1008_POLICY_VIOLATION``.
+``WS_1008_POLICY_VIOLATION``. Names that RFC 9110 renamed still answer, with a warning naming
+the new one (as Starlette does), so old code keeps running while it is told what to change.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import warnings
+from typing import TYPE_CHECKING, Final
+
+from asgi_protocol.exceptions import ToolkitDeprecationWarning
 
 HTTP_100_CONTINUE: Final = 100
 HTTP_101_SWITCHING_PROTOCOLS: Final = 101
@@ -44,14 +48,14 @@ HTTP_409_CONFLICT: Final = 409
 HTTP_410_GONE: Final = 410
 HTTP_411_LENGTH_REQUIRED: Final = 411
 HTTP_412_PRECONDITION_FAILED: Final = 412
-HTTP_413_REQUEST_ENTITY_TOO_LARGE: Final = 413
-HTTP_414_REQUEST_URI_TOO_LONG: Final = 414
+HTTP_413_CONTENT_TOO_LARGE: Final = 413
+HTTP_414_URI_TOO_LONG: Final = 414
 HTTP_415_UNSUPPORTED_MEDIA_TYPE: Final = 415
-HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE: Final = 416
+HTTP_416_RANGE_NOT_SATISFIABLE: Final = 416
 HTTP_417_EXPECTATION_FAILED: Final = 417
 HTTP_418_IM_A_TEAPOT: Final = 418
 HTTP_421_MISDIRECTED_REQUEST: Final = 421
-HTTP_422_UNPROCESSABLE_ENTITY: Final = 422
+HTTP_422_UNPROCESSABLE_CONTENT: Final = 422
 HTTP_423_LOCKED: Final = 423
 HTTP_424_FAILED_DEPENDENCY: Final = 424
 HTTP_425_TOO_EARLY: Final = 425
@@ -71,10 +75,21 @@ HTTP_507_INSUFFICIENT_STORAGE: Final = 507
 HTTP_508_LOOP_DETECTED: Final = 508
 HTTP_510_NOT_EXTENDED: Final = 510
 HTTP_511_NETWORK_AUTHENTICATION_REQUIRED: Final = 511
-HTTP_413_CONTENT_TOO_LARGE: Final = 413
-HTTP_414_URI_TOO_LONG: Final = 414
-HTTP_416_RANGE_NOT_SATISFIABLE: Final = 416
-HTTP_422_UNPROCESSABLE_CONTENT: Final = 422
+
+#: Old name -> the RFC 9110 name that replaced it.
+DEPRECATED_NAMES: Final = {
+    "HTTP_413_REQUEST_ENTITY_TOO_LARGE": "HTTP_413_CONTENT_TOO_LARGE",
+    "HTTP_414_REQUEST_URI_TOO_LONG": "HTTP_414_URI_TOO_LONG",
+    "HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE": "HTTP_416_RANGE_NOT_SATISFIABLE",
+    "HTTP_422_UNPROCESSABLE_ENTITY": "HTTP_422_UNPROCESSABLE_CONTENT",
+}
+
+if TYPE_CHECKING:
+    # Type checkers see the old names as the constants they are; at run time they warn.
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE: Final = 413
+    HTTP_414_REQUEST_URI_TOO_LONG: Final = 414
+    HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE: Final = 416
+    HTTP_422_UNPROCESSABLE_ENTITY: Final = 422
 
 WS_1000_NORMAL_CLOSURE: Final = 1000
 WS_1001_GOING_AWAY: Final = 1001
@@ -130,17 +145,13 @@ __all__ = [
     "HTTP_411_LENGTH_REQUIRED",
     "HTTP_412_PRECONDITION_FAILED",
     "HTTP_413_CONTENT_TOO_LARGE",
-    "HTTP_413_REQUEST_ENTITY_TOO_LARGE",
-    "HTTP_414_REQUEST_URI_TOO_LONG",
     "HTTP_414_URI_TOO_LONG",
     "HTTP_415_UNSUPPORTED_MEDIA_TYPE",
     "HTTP_416_RANGE_NOT_SATISFIABLE",
-    "HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE",
     "HTTP_417_EXPECTATION_FAILED",
     "HTTP_418_IM_A_TEAPOT",
     "HTTP_421_MISDIRECTED_REQUEST",
     "HTTP_422_UNPROCESSABLE_CONTENT",
-    "HTTP_422_UNPROCESSABLE_ENTITY",
     "HTTP_423_LOCKED",
     "HTTP_424_FAILED_DEPENDENCY",
     "HTTP_425_TOO_EARLY",
@@ -176,3 +187,31 @@ __all__ = [
     "WS_1014_BAD_GATEWAY",
     "WS_1015_TLS_HANDSHAKE",
 ]
+
+
+def resolve_deprecated(name: str, module_name: str) -> int:
+    """The value of an old status name, with a warning naming its new one.
+
+    Called from a module's `__getattr__` (this one's, and the meta-package's re-export), so the
+    warning points two frames up, at the code that used the name.
+    """
+    new_name = DEPRECATED_NAMES.get(name)
+    if new_name is None:
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+    warnings.warn(
+        f"{name!r} is deprecated. Use {new_name!r} instead.",
+        ToolkitDeprecationWarning,
+        stacklevel=3,
+    )
+    value: int = globals()[new_name]
+    return value
+
+
+if not TYPE_CHECKING:  # pragma: no branch - hidden from type checkers, so typos stay errors
+
+    def __getattr__(name: str) -> int:
+        return resolve_deprecated(name, __name__)
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, *DEPRECATED_NAMES])

@@ -1,5 +1,6 @@
 """Router, Route, Mount, Host, WebSocketRoute, convertors and endpoints."""
 
+from asgi_protocol.paths import get_route_path
 from asgi_routing._utils import get_name
 from asgi_routing.convertors import (
     CONVERTOR_TYPES,
@@ -7,6 +8,7 @@ from asgi_routing.convertors import (
     FloatConvertor,
     IntegerConvertor,
     PathConvertor,
+    PathParamError,
     StringConvertor,
     UUIDConvertor,
     register_url_convertor,
@@ -30,6 +32,7 @@ __all__ = [
     "Mount",
     "NoMatchFound",
     "PathConvertor",
+    "PathParamError",
     "Route",
     "RoutedRequest",
     "Router",
@@ -39,6 +42,7 @@ __all__ = [
     "WebSocketRoute",
     "compile_path",
     "get_name",
+    "get_route_path",
     "register_url_convertor",
     "replace_params",
     "request_response",

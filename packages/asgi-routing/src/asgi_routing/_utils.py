@@ -7,19 +7,19 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from asgi_protocol.exceptions import HTTPException, handled_above
+from asgi_protocol.concurrency import is_async_callable
+from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 
+# The HTTP verbs in the order an Allow header lists them (Starlette's order).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
+_METHOD_RANK = {method: rank for rank, method in enumerate(HTTP_METHODS)}
 
-def is_async_callable(obj: Any) -> bool:
-    """True for coroutine functions, also behind functools.partial or an async __call__."""
-    while isinstance(obj, functools.partial):
-        obj = obj.func
-    if inspect.iscoroutinefunction(obj):
-        return True
-    # An instance with `async def __call__` (classes themselves are constructors, not async).
-    return not inspect.isclass(obj) and inspect.iscoroutinefunction(type(obj).__call__)
+
+def allow_header(methods: Iterable[str]) -> str:
+    """The Allow header value for `methods`: known verbs in their usual order, others after."""
+    return ", ".join(sorted(methods, key=lambda m: (_METHOD_RANK.get(m, len(HTTP_METHODS)), m)))
 
 
 def is_plain_function(obj: Any) -> bool:
@@ -62,6 +62,21 @@ async def http_error(
     await response(scope, receive, send)
 
 
+async def answer_in_place(
+    exc: Exception, connection: Any, scope: Scope, receive: Receive, send: Send
+) -> bool:
+    """Have the app's exception middleware answer `exc` here, with the endpoint's connection.
+
+    Only where `handled_above(scope)`: the answerer in the scope is then that middleware's.
+    False when no handler takes the exception (the caller re-raises it).
+    """
+    answerer = scope.get(ANSWERER_SCOPE_KEY)
+    if answerer is None:
+        return False
+    answered: bool = await answerer.answer(exc, connection, scope, receive, send)
+    return answered
+
+
 async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run `app`; an HTTPException it raises before responding becomes that response."""
     started = False
@@ -82,7 +97,10 @@ async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, s
 
 
 __all__ = [
+    "HTTP_METHODS",
+    "allow_header",
     "answer_http_exceptions",
+    "answer_in_place",
     "get_name",
     "http_error",
     "is_async_callable",

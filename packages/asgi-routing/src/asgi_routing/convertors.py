@@ -9,6 +9,14 @@ from typing import Any, ClassVar, Generic, TypeVar
 T = TypeVar("T")
 
 
+class PathParamError(ValueError, AssertionError):
+    """A value its convertor cannot write into a url (a "/" in a `str` param, a negative int).
+
+    Also an AssertionError, because that is what Starlette's convertors raise: code written
+    against them keeps catching it.
+    """
+
+
 class Convertor(Generic[T]):
     """One parameter type: a regex for matching, `convert` for reading, `to_string` for urls."""
 
@@ -30,9 +38,9 @@ class StringConvertor(Convertor[str]):
     def to_string(self, value: str) -> str:
         value = str(value)
         if "/" in value:
-            raise ValueError(f"May not contain path separators: {value!r}")
+            raise PathParamError(f"May not contain path separators: {value!r}")
         if not value:
-            raise ValueError("Must not be empty")
+            raise PathParamError("Must not be empty")
         return value
 
 
@@ -55,7 +63,7 @@ class IntegerConvertor(Convertor[int]):
     def to_string(self, value: int) -> str:
         value = int(value)
         if value < 0:
-            raise ValueError(f"Negative integers are not supported: {value}")
+            raise PathParamError(f"Negative integers are not supported: {value}")
         return str(value)
 
 
@@ -68,14 +76,15 @@ class FloatConvertor(Convertor[float]):
     def to_string(self, value: float) -> str:
         value = float(value)
         if value < 0.0:
-            raise ValueError(f"Negative floats are not supported: {value}")
+            raise PathParamError(f"Negative floats are not supported: {value}")
         if math.isnan(value) or math.isinf(value):
-            raise ValueError(f"NaN and infinity are not supported: {value}")
+            raise PathParamError(f"NaN and infinity are not supported: {value}")
         return f"{value:0.20f}".rstrip("0").rstrip(".")
 
 
 class UUIDConvertor(Convertor[uuid.UUID]):
-    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    # With or without the dashes (32 hex digits alone is a UUID too), in either case.
+    regex = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
     def convert(self, value: str) -> uuid.UUID:
         return uuid.UUID(value)
@@ -104,6 +113,7 @@ __all__ = [
     "FloatConvertor",
     "IntegerConvertor",
     "PathConvertor",
+    "PathParamError",
     "StringConvertor",
     "UUIDConvertor",
     "register_url_convertor",

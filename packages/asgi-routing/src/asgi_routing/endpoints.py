@@ -7,23 +7,22 @@ awaiting the instance handles the connection.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, ClassVar
 
-from asgi_protocol.concurrency import run_in_threadpool
+from asgi_protocol.concurrency import is_async_callable, run_in_threadpool
+from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.status import (
     WS_1000_NORMAL_CLOSURE,
     WS_1003_UNSUPPORTED_DATA,
     WS_1011_INTERNAL_ERROR,
 )
 from asgi_protocol.types import Message, Receive, Scope, Send
-from asgi_responses import Response
-from asgi_routing._utils import http_error, is_async_callable
+from asgi_requests import Request
+from asgi_responses import PlainTextResponse, Response
+from asgi_routing._utils import HTTP_METHODS, allow_header
 from asgi_routing.wrappers import RoutedRequest
 from asgi_websockets import WebSocket
-
-# The verbs an HTTPEndpoint may define, as lower-case method names.
-_HTTP_METHODS = ("get", "head", "post", "put", "patch", "delete", "options", "query")
 
 
 class HTTPEndpoint:
@@ -35,11 +34,16 @@ class HTTPEndpoint:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        handlers = {name.upper(): name for name in _HTTP_METHODS if hasattr(cls, name)}
+        # A verb set to None (`post = None`) turns off one a base class defines.
+        handlers = {
+            verb: verb.lower()
+            for verb in HTTP_METHODS
+            if getattr(cls, verb.lower(), None) is not None
+        }
         if "GET" in handlers and "HEAD" not in handlers:
             handlers["HEAD"] = "get"
         cls._handlers = handlers
-        cls._allow = ", ".join(sorted(handlers))
+        cls._allow = allow_header(handlers)
 
     def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,36 +56,42 @@ class HTTPEndpoint:
         return self.dispatch().__await__()
 
     async def dispatch(self) -> None:
-        request = RoutedRequest(self.scope, receive=self.receive)
+        request = RoutedRequest(self.scope, receive=self.receive, send=self.send)
         # Only declared verbs are looked up, so a method named "__init__" is never called.
         name = self._handlers.get(request.method)
-        if name is None:
-            await http_error(
-                self.scope,
-                self.receive,
-                self.send,
-                405,
-                "Method Not Allowed",
-                {"Allow": self._allow},
-            )
-            return
-        handler = getattr(self, name)
+        handler: Callable[[Request], Any] = (
+            self.method_not_allowed if name is None else getattr(self, name)
+        )
         if is_async_callable(handler):
             response: Response = await handler(request)
         else:
             response = await run_in_threadpool(handler, request)
         await response(self.scope, self.receive, self.send)
 
+    async def method_not_allowed(self, request: Request) -> Response:
+        """The answer to a verb the class does not define: 405 with Allow (override to change).
 
-class _UnsupportedData(Exception):
-    """A message did not decode as the endpoint's `encoding` says (closed with 1003)."""
+        Inside an app of ours it raises, so the app's handler for 405 answers.
+        """
+        headers = {"Allow": self._allow}
+        if handled_above(self.scope):
+            raise HTTPException(405, headers=headers)
+        return PlainTextResponse("Method Not Allowed", status_code=405, headers=headers)
+
+
+class UnsupportedData(RuntimeError):
+    """A message did not decode as the endpoint's `encoding` says.
+
+    The connection is closed with 1003 first; a RuntimeError, as Starlette raises there.
+    """
 
 
 class WebSocketEndpoint:
     """Subclass and override on_connect / on_receive / on_disconnect.
 
     `encoding` ("text", "bytes", "json" or None for raw) decides what on_receive gets; a message
-    that does not decode closes the connection with 1003 (unsupported data).
+    that does not decode closes the connection with 1003 (unsupported data) and raises
+    UnsupportedData, so on_disconnect sees 1011 (as in Starlette).
     """
 
     encoding: ClassVar[str | None] = None
@@ -112,38 +122,43 @@ class WebSocketEndpoint:
             while True:
                 message = await websocket.receive()
                 if message["type"] == "websocket.receive":
-                    data = self.decode(message)
+                    data = await self.decode(websocket, message)
                     await self.on_receive(websocket, data)
                 else:  # websocket.disconnect: WebSocket.receive() lets nothing else through
                     close_code = int(message.get("code") or WS_1000_NORMAL_CLOSURE)
                     break
-        except _UnsupportedData as exc:
-            close_code = WS_1003_UNSUPPORTED_DATA
-            await websocket.close(code=close_code, reason=str(exc))
         except Exception:
             close_code = WS_1011_INTERNAL_ERROR
             raise
         finally:
             await self.on_disconnect(websocket, close_code)
 
-    def decode(self, message: Message) -> Any:
-        """The payload of a receive message as `encoding` says; _UnsupportedData if it isn't."""
+    async def decode(self, websocket: WebSocket, message: Message) -> Any:
+        """The payload of a receive message as `encoding` says.
+
+        One that doesn't fit closes the connection with 1003 and raises UnsupportedData.
+        """
         text = message.get("text")
         data = message.get("bytes")
         if self.encoding == "text":
             if text is None:
-                raise _UnsupportedData("Expected text websocket messages, but got bytes")
+                await self._refuse(websocket, "Expected text websocket messages, but got bytes")
             return text
         if self.encoding == "bytes":
             if data is None:
-                raise _UnsupportedData("Expected bytes websocket messages, but got text")
+                await self._refuse(websocket, "Expected bytes websocket messages, but got text")
             return data
         if self.encoding == "json":
             try:
                 return json.loads(text if text is not None else (data or b"").decode("utf-8"))
-            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-                raise _UnsupportedData("Malformed JSON data received") from exc
+            except ValueError:  # JSONDecodeError and UnicodeDecodeError
+                await self._refuse(websocket, "Malformed JSON data received.")
         return text if text is not None else data
+
+    @staticmethod
+    async def _refuse(websocket: WebSocket, reason: str) -> None:
+        await websocket.close(code=WS_1003_UNSUPPORTED_DATA)
+        raise UnsupportedData(reason)
 
     async def on_connect(self, websocket: WebSocket) -> None:
         """Called on the handshake; accepts by default."""
@@ -156,4 +171,4 @@ class WebSocketEndpoint:
         """Called once the connection is closed."""
 
 
-__all__ = ["HTTPEndpoint", "WebSocketEndpoint"]
+__all__ = ["HTTPEndpoint", "UnsupportedData", "WebSocketEndpoint"]

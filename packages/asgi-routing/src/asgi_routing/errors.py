@@ -26,7 +26,8 @@ class NoMatchFound(Exception):
         self.missing = sorted(missing)
         self.extra = sorted(extra)
         params = ", ".join(sorted(self.path_params))
-        message = f"No route exists for name {name!r} and params {params!r}."
+        # Starlette's wording and quoting, which code and tests match on.
+        message = f'No route exists for name "{name}" and params "{params}".'
         if self.missing:
             message += f" Missing params: {', '.join(self.missing)}."
         if self.extra:

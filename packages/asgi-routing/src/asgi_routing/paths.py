@@ -14,7 +14,8 @@ PARAM_REGEX = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(:[a-zA-Z_][a-zA-Z0-9_]*)?}"
 def compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[Any]]]:
     """Return (regex, format string, convertors) for `path`.
 
-    A host pattern (no leading "/") matches without its port. Unknown convertor types and
+    A host pattern (no leading "/") matches without its port and ignores case, as host names
+    do (the Host route lower-cases the header it matches). Unknown convertor types and
     repeated parameter names fail here, at construction, naming the path and parameter.
     """
     is_host = not path.startswith("/")
@@ -43,7 +44,7 @@ def compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[A
     if duplicated:
         names = ", ".join(sorted(duplicated))
         ending = "s" if len(duplicated) > 1 else ""
-        raise ValueError(f"Duplicated param name{ending} {names} at path {path!r}")
+        raise ValueError(f"Duplicated param name{ending} {names} at path {path}")
 
     if is_host:
         # Hosts are matched without their port.
@@ -54,7 +55,7 @@ def compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[A
     else:
         path_regex += re.escape(path[idx:]) + "$"
     path_format += path[idx:]
-    return re.compile(path_regex), path_format, convertors
+    return re.compile(path_regex, re.IGNORECASE if is_host else 0), path_format, convertors
 
 
 __all__ = ["compile_path"]

@@ -8,14 +8,22 @@ parameter conversion.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from asgi_protocol.datastructures import URLPath
+from asgi_protocol.hosts import parse_host_header
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_routing._limits import SCOPE_KEY, call_with_limit, check_limit
-from asgi_routing._utils import get_name, http_error, is_plain_function, wrap_middleware
+from asgi_routing._utils import (
+    allow_header,
+    get_name,
+    http_error,
+    is_plain_function,
+    wrap_middleware,
+)
 from asgi_routing.convertors import Convertor
 from asgi_routing.errors import NoMatchFound
 from asgi_routing.paths import compile_path
@@ -36,17 +44,28 @@ class Match(enum.Enum):
 NO_MATCH, PARTIAL_MATCH, FULL_MATCH = Match.NONE, Match.PARTIAL, Match.FULL
 
 
+# A `{name}` slot of a format string (convertors are gone from it).
+_FORMAT_SLOT = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)}")
+
+
 def replace_params(
     path: str, param_convertors: dict[str, Convertor[Any]], path_params: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
-    """Fill `{name}` slots of a format string; returns the path and the unused params."""
+    """Fill the `{name}` slots of a format string; returns the path and the unused params.
+
+    Each slot is filled once, from the format string itself, so a value that looks like a slot
+    (`"{id}"`) stays as it is. A slot without a value stays `{name}` (Starlette's rule).
+    """
     remaining = dict(path_params)
-    for key, value in path_params.items():
-        slot = "{" + key + "}"
-        if slot in path:
-            path = path.replace(slot, param_convertors[key].to_string(value))
-            del remaining[key]
-    return path, remaining
+    parts = _FORMAT_SLOT.split(path)
+    # split() puts the slot names at the odd positions.
+    for i in range(1, len(parts), 2):
+        key = parts[i]
+        if key in remaining:
+            parts[i] = param_convertors[key].to_string(remaining.pop(key))
+        else:
+            parts[i] = "{" + key + "}"
+    return "".join(parts), remaining
 
 
 def _check_params(
@@ -136,7 +155,7 @@ class Route(BaseRoute):
             self.methods = {method.upper() for method in methods}
             if "GET" in self.methods:
                 self.methods.add("HEAD")
-            self._allow = ", ".join(sorted(self.methods))
+            self._allow = allow_header(self.methods)
 
         self.path_regex, self.path_format, self.param_convertors = compile_path(path)
         self._static = not self.param_convertors
@@ -258,6 +277,7 @@ def _split_for_children(
     """For `"outer:inner"` names: the child name, this route's params, and the child's params.
 
     A `path` param always goes to the child (a Mount's own `{path}` is the child's whole url).
+    Own params that are not given stay `{name}` in the url, as in Starlette.
     """
     if own_name is None:
         child_name = name
@@ -265,13 +285,26 @@ def _split_for_children(
         child_name = name[len(own_name) + 1 :]
     else:
         raise NoMatchFound(name, path_params)
-    own_keys = set(param_convertors) - {"path"}
-    missing = own_keys - path_params.keys()
-    if missing:
-        raise NoMatchFound(name, path_params, missing=missing)
-    own = {key: path_params[key] for key in own_keys}
+    own_keys = param_convertors.keys() - {"path"}
+    own = {key: value for key, value in path_params.items() if key in own_keys}
     rest = {key: value for key, value in path_params.items() if key not in own_keys}
     return child_name, own, rest
+
+
+def _own_url(
+    name: str,
+    fmt: str,
+    param_convertors: dict[str, Convertor[Any]],
+    path_params: dict[str, Any],
+) -> str:
+    """The url of a Mount or Host itself: `path` is required, params it does not have are not."""
+    if "path" not in path_params:
+        raise NoMatchFound(name, path_params, missing=["path"])
+    unexpected = path_params.keys() - param_convertors.keys() - {"path"}
+    if unexpected:
+        raise NoMatchFound(name, path_params, extra=unexpected)
+    url, _ = replace_params(fmt, param_convertors, path_params)
+    return url
 
 
 def _child_url(
@@ -358,12 +391,10 @@ class Mount(BaseRoute):
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         if name == self.name:
             # The mount itself, with `path` giving the rest of the url.
-            path_params = dict(path_params)
-            if "path" in path_params:
-                path_params["path"] = str(path_params["path"]).lstrip("/")
-            _check_params(self.name, name, self.param_convertors, path_params)
-            path, _ = replace_params(self.path_format, self.param_convertors, path_params)
-            return URLPath(path=path)
+            given = dict(path_params)
+            if "path" in given:
+                given["path"] = str(given["path"]).lstrip("/")
+            return URLPath(_own_url(name, self.path_format, self.param_convertors, given))
         child_name, own, rest = _split_for_children(
             self.name, name, self.param_convertors, path_params
         )
@@ -392,22 +423,25 @@ class Mount(BaseRoute):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(path={self.path!r}, name={self.name!r}, app={self.app!r})"
+        name = self.name or ""
+        return f"{type(self).__name__}(path={self.path!r}, name={name!r}, app={self.app!r})"
 
 
-def _host_of(scope: Scope) -> str:
+def _host_of(scope: Scope) -> str | None:
+    """The Host header's host, lower-cased and without its port; None if absent or malformed."""
     for key, value in scope.get("headers", ()):
         if key == b"host":
-            host: str = value.decode("latin-1")
-            # Strip the port, but keep an IPv6 literal such as [::1] whole.
-            if host.startswith("["):
-                return host[: host.find("]") + 1] if "]" in host else host
-            return host.split(":", 1)[0]
-    return ""
+            parsed = parse_host_header(value.decode("latin-1"))
+            return None if parsed is None else parsed[0].lower()
+    return None
 
 
 class Host(BaseRoute):
-    """Route by the Host header (port ignored); `{subdomain}`-style params are allowed."""
+    """Route by the Host header; `{subdomain}`-style params are allowed.
+
+    Host names ignore case and the port is not compared. A malformed header (`host:evil`, a bad
+    IP literal) matches no Host route.
+    """
 
     def __init__(self, host: str, app: ASGIApp, name: str | None = None) -> None:
         if host.startswith("/"):
@@ -424,7 +458,8 @@ class Host(BaseRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] not in ("http", "websocket"):
             return NO_MATCH, {}
-        found = self.host_regex.fullmatch(_host_of(scope))
+        host = _host_of(scope)
+        found = None if host is None else self.host_regex.fullmatch(host)
         if found is None:
             return NO_MATCH, {}
         return FULL_MATCH, {
@@ -436,11 +471,10 @@ class Host(BaseRoute):
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         if name == self.name:
             # The host itself, with `path` giving the path part of the url.
-            path_params = dict(path_params)
-            path = str(path_params.pop("path", "/"))
-            _check_params(self.name, name, self.param_convertors, path_params)
-            host, _ = replace_params(self.host_format, self.param_convertors, path_params)
-            return URLPath(path=path, host=host)
+            given = dict(path_params)
+            given.setdefault("path", "/")
+            host = _own_url(name, self.host_format, self.param_convertors, given)
+            return URLPath(path=str(given["path"]), host=host)
         child_name, own, rest = _split_for_children(
             self.name, name, self.param_convertors, path_params
         )
@@ -457,7 +491,8 @@ class Host(BaseRoute):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(host={self.host!r}, name={self.name!r}, app={self.app!r})"
+        name = self.name or ""
+        return f"{type(self).__name__}(host={self.host!r}, name={name!r}, app={self.app!r})"
 
 
 __all__ = ["BaseRoute", "Host", "Match", "Mount", "Route", "WebSocketRoute", "replace_params"]

@@ -19,7 +19,9 @@ from asgi_routing.routes import BaseRoute, Host, Mount, Route
 # `{id:int}` -> `{id}`: OpenAPI has no convertors.
 _CONVERTOR = re.compile(r"{([^:{}]+):[^{}]*}")
 # The HTTP methods a class endpoint may define, in the order a schema lists them.
-_CLASS_METHODS = ("get", "put", "post", "delete", "options", "patch")
+_CLASS_METHODS = ("get", "post", "put", "patch", "delete", "options", "query")
+# `3.2`, `3.2.0`, `3.10.1`: the major and minor version of an `openapi` field.
+_OPENAPI_VERSION = re.compile(r"(\d+)\.(\d+)")
 
 
 def _yaml() -> Any:
@@ -46,7 +48,8 @@ class OpenAPIResponse(Response):
     def render(self, content: Any) -> bytes:
         if not isinstance(content, Mapping):
             raise TypeError(f"OpenAPIResponse renders a mapping, not {type(content).__name__}")
-        text: str = _yaml().dump(dict(content), default_flow_style=False, sort_keys=False)
+        # Keys sorted, as Starlette serves its schema (clients and snapshot tests compare text).
+        text: str = _yaml().dump(dict(content), default_flow_style=False, sort_keys=True)
         return text.encode("utf-8")
 
 
@@ -94,8 +97,17 @@ class BaseSchemaGenerator:
         return OpenAPIResponse(self.get_schema(routes=request.app.routes))
 
 
+def supports_query(openapi: Any) -> bool:
+    """Whether an `openapi` version has the QUERY method (3.2 and later)."""
+    found = _OPENAPI_VERSION.match(str(openapi))
+    return found is not None and (int(found[1]), int(found[2])) >= (3, 2)
+
+
 class SchemaGenerator(BaseSchemaGenerator):
-    """`base_schema` (openapi, info, ...) plus `paths` gathered from the docstrings."""
+    """`base_schema` (openapi, info, ...) plus `paths` gathered from the docstrings.
+
+    QUERY operations are listed only when `openapi` is 3.2 or later, the first to know them.
+    """
 
     def __init__(self, base_schema: Mapping[str, Any]) -> None:
         self.base_schema = base_schema
@@ -103,7 +115,10 @@ class SchemaGenerator(BaseSchemaGenerator):
     def get_schema(self, routes: Sequence[BaseRoute]) -> dict[str, Any]:
         schema = copy.deepcopy(dict(self.base_schema))  # the base stays as it was given
         paths: dict[str, Any] = schema.get("paths", {})
+        with_query = supports_query(schema.get("openapi", ""))
         for endpoint in self.get_endpoints(routes):
+            if endpoint.http_method == "query" and not with_query:
+                continue
             operation = self.parse_docstring(endpoint.func)
             if operation:
                 paths.setdefault(endpoint.path, {})[endpoint.http_method] = operation

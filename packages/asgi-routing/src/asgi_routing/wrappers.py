@@ -11,7 +11,7 @@ from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import Response
-from asgi_routing._utils import answer_http_exceptions, is_async_callable
+from asgi_routing._utils import answer_http_exceptions, answer_in_place, is_async_callable
 from asgi_websockets import WebSocket
 
 
@@ -36,8 +36,11 @@ def request_response(
 ) -> ASGIApp:
     """Wrap `func(request) -> Response` (async, or sync run in the threadpool) as an ASGI app.
 
-    Outside an app of ours (a bare Router, or one mounted in another framework) nobody above
-    knows our HTTPException, so an endpoint raising one gets its plain-text answer here.
+    Inside an app of ours, what `func` raises is answered right here by the app's handlers,
+    with this very Request (a body it read stays readable to the handler) and through any
+    route or mount middleware around us. Outside one (a bare Router, or one mounted in another
+    framework) nobody above knows our HTTPException, so an endpoint raising one gets its
+    plain-text answer here.
     """
     if is_async_callable(func):
         async_func = cast(Callable[[Request], Awaitable[Response]], func)
@@ -50,7 +53,13 @@ def request_response(
             if handled_above(scope):
                 # Hot path inside an App, whose exception middleware answers: the endpoint's
                 # two lines inline, one coroutine less per request (bench: plaintext).
-                response = await async_func(RoutedRequest(scope, receive, send))
+                request = RoutedRequest(scope, receive, send)
+                try:
+                    response = await async_func(request)
+                except Exception as exc:
+                    if not await answer_in_place(exc, request, scope, receive, send):
+                        raise
+                    return
                 await response(scope, receive, send)
             else:
                 await answer_http_exceptions(endpoint, scope, receive, send)
@@ -66,7 +75,14 @@ def request_response(
 
     async def sync_app(scope: Scope, receive: Receive, send: Send) -> None:
         if handled_above(scope):
-            await sync_endpoint(scope, receive, send)
+            request = RoutedRequest(scope, receive, send)
+            try:
+                response = await run_in_threadpool(sync_func, request)
+            except Exception as exc:
+                if not await answer_in_place(exc, request, scope, receive, send):
+                    raise
+                return
+            await response(scope, receive, send)
         else:
             await answer_http_exceptions(sync_endpoint, scope, receive, send)
 
@@ -77,17 +93,26 @@ def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
     """Wrap `func(websocket)`, which returns an awaitable, as an ASGI app.
 
     A decorated endpoint is often a plain function handing back the inner coroutine, so what is
-    checked is the result, when the session runs, not how the function was defined.
+    checked is the result, when the session runs, not how the function was defined. Inside an
+    app of ours, what the session raises is answered here by the app's handlers, which get
+    this WebSocket.
     """
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        session = func(WebSocket(scope, receive=receive, send=send))
+        websocket = WebSocket(scope, receive=receive, send=send)
+        session = func(websocket)
         if not inspect.isawaitable(session):
             raise TypeError(
                 f"WebSocket endpoint {func!r} returned {type(session).__name__}, not an "
                 "awaitable: make it an async function"
             )
-        await session
+        try:
+            await session
+        except Exception as exc:
+            if not (
+                handled_above(scope) and await answer_in_place(exc, websocket, scope, receive, send)
+            ):
+                raise
 
     return app
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec
 
-from asgi_protocol.concurrency import run_in_threadpool
+from asgi_protocol.concurrency import is_async_callable, run_in_threadpool
 
 P = ParamSpec("P")
-
-
-def is_async_callable(func: Any) -> bool:
-    """True for coroutine functions, partials of them, and objects with an async __call__."""
-    while isinstance(func, functools.partial):
-        func = func.func
-    return inspect.iscoroutinefunction(func) or (
-        callable(func) and inspect.iscoroutinefunction(getattr(func, "__call__", None))  # noqa: B004
-    )
 
 
 class BackgroundTask:

@@ -116,11 +116,10 @@ class WebSocket(HTTPConnection):
     ) -> None:
         if self.client_state == WebSocketState.CONNECTING:
             await self.receive()  # the client's websocket.connect
-        message: Message = {"type": "websocket.accept"}
+        # Always a headers list, even empty: middleware around the endpoint appends to it.
+        message: Message = {"type": "websocket.accept", "headers": list(headers or ())}
         if subprotocol is not None:
             message["subprotocol"] = subprotocol
-        if headers:
-            message["headers"] = list(headers)
         await self.send(message)
 
     def _check_connected(self, message: Message) -> None:
