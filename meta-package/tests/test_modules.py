@@ -119,7 +119,7 @@ EXPECTED = {
     "templating": ({"Jinja2Templates", "TemplateResponse"}, asgi_responses.templating),
     "testclient": ({"TestClient", "WebSocketDenialResponse"}, asgi_testclient),
     "graphql": ({"GraphQLApp"}, asgi_graphql),
-    "middleware": ({"Middleware"}, asgi_middleware),
+    "middleware": ({"Middleware", "MiddlewareFactory"}, asgi_middleware),
     "middleware.cors": ({"CORSMiddleware"}, asgi_middleware),
     "middleware.authentication": ({"AuthenticationMiddleware"}, asgi_middleware),
     "authentication": (

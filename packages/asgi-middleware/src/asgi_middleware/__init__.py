@@ -3,7 +3,7 @@
 Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
 """
 
-from asgi_middleware._spec import Middleware
+from asgi_middleware._spec import Middleware, MiddlewareFactory
 from asgi_middleware.auth import (
     AuthCredentials,
     AuthenticationBackend,
@@ -39,6 +39,7 @@ __all__ = [
     "GZipMiddleware",
     "HTTPSRedirectMiddleware",
     "Middleware",
+    "MiddlewareFactory",
     "ProxyHeadersMiddleware",
     "ServerErrorMiddleware",
     "SessionMiddleware",
