@@ -138,7 +138,7 @@ EXPECTED = {
     "middleware.gzip": ({"GZipMiddleware"}, asgi_middleware),
     "middleware.trustedhost": ({"TrustedHostMiddleware"}, asgi_middleware),
     "middleware.httpsredirect": ({"HTTPSRedirectMiddleware"}, asgi_middleware),
-    "middleware.sessions": ({"SessionMiddleware"}, asgi_middleware),
+    "middleware.sessions": ({"Session", "SessionMiddleware"}, asgi_middleware),
     "middleware.errors": ({"ServerErrorMiddleware"}, asgi_middleware),
     "middleware.exceptions": ({"ExceptionMiddleware"}, asgi_middleware),
     "middleware.base": (

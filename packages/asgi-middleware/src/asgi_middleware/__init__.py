@@ -23,7 +23,7 @@ from asgi_middleware.exceptions import ExceptionMiddleware, WebSocketConnection
 from asgi_middleware.gzip import GZipMiddleware
 from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
-from asgi_middleware.sessions import SessionMiddleware, SessionTooLarge
+from asgi_middleware.sessions import Session, SessionMiddleware, SessionTooLarge
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "MiddlewareFactory",
     "ProxyHeadersMiddleware",
     "ServerErrorMiddleware",
+    "Session",
     "SessionMiddleware",
     "SessionTooLarge",
     "SimpleUser",
