@@ -8,6 +8,7 @@ import asgi_graphql
 import asgi_lifetime
 import asgi_middleware
 import asgi_middleware.base
+import asgi_middleware.opentelemetry
 import asgi_protocol.concurrency
 import asgi_protocol.config
 import asgi_protocol.datastructures
@@ -147,6 +148,7 @@ EXPECTED = {
     ),
     "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
     "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),
+    "middleware.opentelemetry": ({"OpenTelemetryMiddleware"}, asgi_middleware.opentelemetry),
 }
 
 
@@ -160,6 +162,20 @@ def test_module_exposes_names(name: str) -> None:
         if source is not None:
             # A re-export, not a copy: the very object the sibling package defines.
             assert value is getattr(source, public)
+
+
+def test_deprecated_wsgi_module_reexports_with_its_warning() -> None:
+    import warnings
+
+    from asgi_protocol.exceptions import ToolkitDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ToolkitDeprecationWarning)  # checked in asgi-middleware
+        from asgi_middleware import wsgi as source
+        from asgi_toolkit.middleware import wsgi
+    assert set(wsgi.__all__) == {"WSGIMiddleware", "build_environ"}
+    assert wsgi.WSGIMiddleware is source.WSGIMiddleware
+    assert wsgi.build_environ is source.build_environ
 
 
 def test_status_reexports_every_constant() -> None:
