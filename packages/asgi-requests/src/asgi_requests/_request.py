@@ -103,7 +103,9 @@ class Request(HTTPConnection[StateT]):
             yield b""
             return
         if self._stream_consumed:
-            raise BodyAlreadyConsumed("The request body has already been streamed.")
+            raise BodyAlreadyConsumed(
+                "Stream consumed: the request body has already been streamed."
+            )
         self._stream_consumed = True
         while True:
             message = await self._receive()
