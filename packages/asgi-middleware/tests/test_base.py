@@ -545,3 +545,28 @@ async def test_dispatchs_own_streaming_answer_hears_the_disconnect() -> None:
     events, args = drive(BaseHTTPMiddleware(text_app(), own), incoming)
     await asyncio.wait_for(args[0](*args[1:]), 2)
     assert events[0]["type"] == "http.response.start"
+
+
+async def test_cancelling_the_request_cancels_the_apps_wait_on_the_client() -> None:
+    waits: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()  # the client sends nothing: only cancellation ends this
+
+    async def receive() -> dict[str, Any]:
+        waits.append("waiting")
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            waits.append("cancelled")
+            raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send(message: dict[str, Any]) -> None:  # pragma: no cover - nothing is sent
+        raise AssertionError(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(BaseHTTPMiddleware(app, passthrough)(scope, receive, send), 0.05)
+    await asyncio.sleep(0)
+    assert waits == ["waiting", "cancelled"]

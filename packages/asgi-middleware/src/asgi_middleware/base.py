@@ -186,7 +186,11 @@ class BaseHTTPMiddleware:
             if message is not None:
                 return message
             pull = asyncio.ensure_future(request.pull_for_app())
-            await asyncio.wait((pull, sent), return_when=asyncio.FIRST_COMPLETED)
+            try:
+                await asyncio.wait((pull, sent), return_when=asyncio.FIRST_COMPLETED)
+            except asyncio.CancelledError:
+                pull.cancel()  # the app was cancelled: its wait on the client goes with it
+                raise
             if not pull.done():
                 pull.cancel()
                 await asyncio.gather(pull, return_exceptions=True)
