@@ -2,7 +2,8 @@
 
 Run inside a fresh environment holding only the package's wheel and its declared dependencies.
 Fails when a module imports something that is neither the standard library, the package itself,
-nor a distribution its metadata requires (followed transitively, extras left out).
+nor a distribution its metadata requires (followed transitively, extras left out). A module that
+needs an extra may refuse to import, if its ImportError names that extra (`pip install 'x[y]'`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ def required_distributions(dist: str) -> set[str]:
     return {name for name, _ in seen}
 
 
+# How a module that needs an extra refuses to import without it: its error names the extra.
+NEEDS_EXTRA = re.compile(r"pip install '([A-Za-z0-9_.-]+)\[([A-Za-z0-9_-]+)\]'")
+
+
+def needs_missing_extra(error: ImportError, required: set[str]) -> bool:
+    """True when `error` names an extra that a required distribution really declares."""
+    found = NEEDS_EXTRA.search(str(error))
+    name = re.sub(r"[-_.]+", "-", found.group(1)).lower() if found else ""
+    if found is None or name not in required:
+        return False
+    return found.group(2) in (metadata.metadata(name).get_all("Provides-Extra") or [])
+
+
 def main(dist: str) -> int:
     package = dist.replace("-", "_")
     allowed = {package} | set(sys.stdlib_module_names) | set(sys.builtin_module_names)
@@ -46,7 +60,13 @@ def main(dist: str) -> int:
     root = importlib.import_module(package)
     names = [package]
     for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
-        importlib.import_module(info.name)
+        try:
+            importlib.import_module(info.name)
+        except ImportError as error:
+            if not needs_missing_extra(error, required):
+                raise
+            print(f"{dist}: {info.name} needs an extra that is not installed: {error}")
+            continue
         names.append(info.name)
     pulled = {name.split(".")[0] for name in set(sys.modules) - before}
     # Cython-compiled dependencies register their runtime under these names: not imports.

@@ -8,6 +8,7 @@ import asgi_graphql
 import asgi_lifetime
 import asgi_middleware
 import asgi_middleware.base
+import asgi_middleware.opentelemetry
 import asgi_protocol.concurrency
 import asgi_protocol.config
 import asgi_protocol.datastructures
@@ -132,7 +133,7 @@ EXPECTED = {
     "templating": ({"Jinja2Templates", "TemplateResponse"}, asgi_responses.templating),
     "testclient": ({"TestClient", "WebSocketDenialResponse"}, asgi_testclient),
     "graphql": ({"GraphQLApp"}, asgi_graphql),
-    "middleware": ({"Middleware"}, asgi_middleware),
+    "middleware": ({"Middleware", "MiddlewareFactory"}, asgi_middleware),
     "middleware.cors": ({"CORSMiddleware"}, asgi_middleware),
     "middleware.authentication": ({"AuthenticationMiddleware"}, asgi_middleware),
     "authentication": (
@@ -151,7 +152,7 @@ EXPECTED = {
     "middleware.gzip": ({"GZipMiddleware"}, asgi_middleware),
     "middleware.trustedhost": ({"TrustedHostMiddleware"}, asgi_middleware),
     "middleware.httpsredirect": ({"HTTPSRedirectMiddleware"}, asgi_middleware),
-    "middleware.sessions": ({"SessionMiddleware"}, asgi_middleware),
+    "middleware.sessions": ({"Session", "SessionMiddleware"}, asgi_middleware),
     "middleware.errors": ({"ServerErrorMiddleware"}, asgi_middleware),
     "middleware.exceptions": ({"ExceptionMiddleware"}, asgi_middleware),
     "middleware.base": (
@@ -160,6 +161,7 @@ EXPECTED = {
     ),
     "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
     "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),
+    "middleware.opentelemetry": ({"OpenTelemetryMiddleware"}, asgi_middleware.opentelemetry),
 }
 
 
@@ -187,6 +189,20 @@ def test_state_is_importable_from_requests_too() -> None:
     from asgi_toolkit.requests import State
 
     assert State is asgi_protocol.datastructures.State
+
+
+def test_deprecated_wsgi_module_reexports_with_its_warning() -> None:
+    import warnings
+
+    from asgi_protocol.exceptions import ToolkitDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ToolkitDeprecationWarning)  # checked in asgi-middleware
+        from asgi_middleware import wsgi as source
+        from asgi_toolkit.middleware import wsgi
+    assert set(wsgi.__all__) == {"WSGIMiddleware", "build_environ"}
+    assert wsgi.WSGIMiddleware is source.WSGIMiddleware
+    assert wsgi.build_environ is source.build_environ
 
 
 def test_status_reexports_every_constant() -> None:

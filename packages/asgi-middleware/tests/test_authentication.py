@@ -239,9 +239,14 @@ def test_requires_rejects_endpoints_it_cannot_guard() -> None:
 
 def test_user_classes() -> None:
     anonymous = UnauthenticatedUser()
-    assert (anonymous.is_authenticated, anonymous.display_name) == (False, "")
+    assert (anonymous.is_authenticated, anonymous.display_name, anonymous.identity) == (
+        False,
+        "",
+        "",
+    )
     user = SimpleUser("ada")
     assert (user.is_authenticated, user.display_name, user.username) == (True, "ada", "ada")
+    assert user.identity == "ada"
     base = BaseUser()
     for name in ("is_authenticated", "display_name", "identity"):
         with pytest.raises(NotImplementedError):
@@ -254,3 +259,54 @@ async def test_base_backend_must_be_subclassed() -> None:
     conn = HTTPConnection({"type": "http", "headers": [], "path": "/"})
     with pytest.raises(NotImplementedError):
         await AuthenticationBackend().authenticate(conn)
+
+
+async def test_requires_awaits_partials_and_async_callables() -> None:
+    import functools
+
+    async def page(request: Request, greeting: str) -> Response:
+        return PlainTextResponse(greeting)
+
+    class Page:
+        async def __call__(self, request: Request) -> Response:
+            return PlainTextResponse("object")
+
+    granted = HTTPConnection({"type": "http", "headers": [], "path": "/"})
+    granted.scope["auth"] = AuthCredentials(["x"])
+    guarded = requires("x")(functools.partial(page, greeting="partial"))
+    response = await guarded(granted)  # type: ignore[misc]
+    assert response.body == b"partial"
+    assert (await requires("x")(Page())(granted)).body == b"object"
+
+    def no_request(user: str) -> None:  # pragma: no cover - never called
+        pass
+
+    with pytest.raises(ValueError, match="functools.partial"):
+        requires("x")(functools.partial(no_request, user="u"))
+
+    async def ws(websocket: Any, extra: int) -> None:  # pragma: no cover - never called
+        pass
+
+    def sync_ws(websocket: Any, extra: int) -> None:  # pragma: no cover - never called
+        pass
+
+    assert inspect.iscoroutinefunction(requires("x")(functools.partial(ws, extra=1)))
+    with pytest.raises(TypeError, match="functools.partial.*must be async"):
+        requires("x")(functools.partial(sync_ws, extra=1))
+
+
+def test_a_subclass_can_override_default_on_error() -> None:
+    class Teapot(AuthenticationMiddleware):
+        @staticmethod
+        def default_on_error(conn: HTTPConnection, exc: AuthenticationError) -> Response:
+            return PlainTextResponse("no", status_code=418)
+
+    class Refuse(AuthenticationBackend):
+        async def authenticate(self, conn: HTTPConnection) -> None:
+            raise AuthenticationError("bad")
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover
+        raise AssertionError("refused before the app")
+
+    response = TestClient(Teapot(app, Refuse())).get("/")
+    assert (response.status_code, response.text) == (418, "no")

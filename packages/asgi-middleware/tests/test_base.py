@@ -7,7 +7,7 @@ from mw_apps import lifespan_app, run, template_like_app, text_app
 
 from asgi_middleware import BaseHTTPMiddleware
 from asgi_requests import Request
-from asgi_responses import PlainTextResponse, Response
+from asgi_responses import PlainTextResponse, Response, StreamingResponse
 from asgi_tasks import BackgroundTask
 from asgi_testclient import TestClient
 
@@ -260,3 +260,313 @@ def test_debug_info_passes_through_with_the_downstream_answer() -> None:
     response = TestClient(BaseHTTPMiddleware(template_like_app, replace)).get("/")
     assert response.text == "replaced"
     assert not hasattr(response, "template")  # the info belonged to the answer dispatch dropped
+
+
+async def passthrough(request: Request, call_next: Any) -> Response:
+    return await call_next(request)  # type: ignore[no-any-return]
+
+
+def drive(
+    app: Any, incoming: list[dict[str, Any]], scope: dict[str, Any] | None = None
+) -> tuple[list[Any], Any]:
+    """The app's sends (and notes appended by the test), and a receive that fails when drained."""
+    events: list[Any] = []
+    queue = list(incoming)
+
+    async def receive() -> dict[str, Any]:
+        if not queue:
+            raise AssertionError("receive() called once too often: it would hang")
+        return queue.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        events.append(message)
+
+    base = {"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""}
+    return events, (app, {**base, **(scope or {})}, receive, send)
+
+
+async def test_downstream_background_runs_after_the_last_byte_is_sent() -> None:
+    async def note() -> None:
+        events.append("background")
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await PlainTextResponse("hi", background=BackgroundTask(note))(scope, receive, send)
+
+    events, (mw, scope, receive, send) = drive(BaseHTTPMiddleware(app, passthrough), [])
+
+    async def slow_send(message: dict[str, Any]) -> None:
+        await asyncio.sleep(0.01)  # a slow client: the app must not run its task meanwhile
+        await send(message)
+
+    await mw(scope, receive, slow_send)
+    assert [e if isinstance(e, str) else e["type"] for e in events] == [
+        "http.response.start",
+        "http.response.body",
+        "http.response.body",
+        "background",
+    ]
+    assert events[2] == {"type": "http.response.body", "body": b"", "more_body": False}
+
+
+async def test_a_dropped_answer_ends_as_a_disconnect_for_the_app() -> None:
+    seen: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(3):  # sends wait while dispatch doesn't read, then go nowhere
+            await send({"type": "http.response.body", "body": b"x", "more_body": True})
+        seen.append((await receive())["type"])
+        seen.append((await receive())["type"])
+
+    async def replace(request: Request, call_next: Any) -> Response:
+        await call_next(request)
+        return PlainTextResponse("replaced")
+
+    events, (mw, scope, receive, send) = drive(BaseHTTPMiddleware(app, replace), [])
+
+    async def slow_send(message: dict[str, Any]) -> None:
+        await asyncio.sleep(0.01)  # the app fills the pipe meanwhile
+        await send(message)
+
+    await mw(scope, receive, slow_send)
+    assert seen == ["http.disconnect", "http.disconnect"]  # the client was never asked
+    assert events[1]["body"] == b"replaced"
+
+
+async def test_an_app_waiting_on_receive_hears_the_end_of_the_response() -> None:
+    seen: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        seen.append((await receive())["type"])  # the request body
+        seen.append((await receive())["type"])  # pending when dispatch's answer goes out
+
+    async def replace(request: Request, call_next: Any) -> Response:
+        await call_next(request)
+        return PlainTextResponse("replaced")
+
+    hang = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        if not seen:
+            return {"type": "http.request", "body": b""}
+        await hang.wait()  # the client stays: only the middleware can end the app's wait
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        await asyncio.sleep(0.01)  # the app is waiting on receive meanwhile
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    await asyncio.wait_for(BaseHTTPMiddleware(app, replace)(scope, receive, send), 2)
+    assert seen == ["http.request", "http.disconnect"]
+
+
+async def test_a_looping_app_whose_answer_was_dropped_can_still_be_cancelled() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        waiter = asyncio.ensure_future(receive())
+        while not waiter.done():  # only yields through send
+            await send({"type": "http.response.body", "body": b"x", "more_body": True})
+        assert waiter.result()["type"] == "http.disconnect"
+
+    async def replace(request: Request, call_next: Any) -> Response:
+        await call_next(request)
+        return PlainTextResponse("replaced")
+
+    _, args = drive(BaseHTTPMiddleware(app, replace), [{"type": "http.request", "body": b""}])
+    await asyncio.wait_for(args[0](*args[1:]), 2)
+
+
+async def test_disconnect_seen_by_the_app_is_seen_by_dispatch_and_vice_versa() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "http.disconnect"
+        assert (await receive())["type"] == "http.disconnect"  # remembered, not asked again
+        await Response()(scope, receive, send)
+
+    async def check(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        assert await request.is_disconnected()
+        return response
+
+    events, args = drive(BaseHTTPMiddleware(app, check), [{"type": "http.disconnect"}])
+    await args[0](*args[1:])
+    assert events[0]["status"] == 200
+
+    async def body_then_app(scope: Any, receive: Any, send: Any) -> None:
+        assert await receive() == {"type": "http.request", "body": b"hi", "more_body": False}
+        assert (await receive())["type"] == "http.disconnect"
+        await Response()(scope, receive, send)
+
+    async def read_first(request: Request, call_next: Any) -> Response:
+        assert await request.body() == b"hi"
+        assert await request.is_disconnected()
+        return await call_next(request)  # type: ignore[no-any-return]
+
+    incoming = [{"type": "http.request", "body": b"hi"}, {"type": "http.disconnect"}]
+    events, args = drive(BaseHTTPMiddleware(body_then_app, read_first), incoming)
+    await args[0](*args[1:])
+    assert events[0]["status"] == 200
+
+
+async def test_disconnect_before_dispatch_read_the_body() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "http.disconnect"
+        await Response()(scope, receive, send)
+
+    async def check(request: Request, call_next: Any) -> Response:
+        assert await request.is_disconnected()
+        return await call_next(request)  # type: ignore[no-any-return]
+
+    events, args = drive(BaseHTTPMiddleware(app, check), [{"type": "http.disconnect"}])
+    await args[0](*args[1:])
+    assert events[0]["status"] == 200
+
+
+async def test_dispatch_and_app_share_one_stream() -> None:
+    got: list[bytes] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        got.append((await receive())["body"])  # the chunk dispatch didn't take
+        await Response()(scope, receive, send)
+
+    async def interleave(request: Request, call_next: Any) -> Response:
+        response = None
+        async for chunk in request.stream():
+            got.append(chunk)
+            if response is None:
+                response = await call_next(request)
+        assert response is not None
+        return response
+
+    incoming = [
+        {"type": "http.request", "body": b"1", "more_body": True},
+        {"type": "http.request", "body": b"2", "more_body": True},
+        {"type": "http.request", "body": b"3"},
+    ]
+    _, args = drive(BaseHTTPMiddleware(app, interleave), incoming)
+    await args[0](*args[1:])
+    assert got == [b"1", b"2", b"3", b""]
+
+
+async def test_the_app_streams_what_dispatch_didnt() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert await Request(scope, receive).body() == b"ab"
+        await Response()(scope, receive, send)
+
+    async def consume(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        with pytest.raises(RuntimeError):  # the app took the stream
+            [chunk async for chunk in request.stream()]
+        return response
+
+    incoming = [
+        {"type": "http.request", "body": b"a", "more_body": True},
+        {"type": "http.request", "body": b"b"},
+    ]
+    events, args = drive(BaseHTTPMiddleware(app, consume), incoming)
+    await args[0](*args[1:])
+    assert events[0]["status"] == 200
+
+
+async def test_a_body_streamed_by_dispatch_is_empty_for_the_app() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert await receive() == {"type": "http.request", "body": b"", "more_body": False}
+        await Response()(scope, receive, send)
+
+    async def stream(request: Request, call_next: Any) -> Response:
+        assert [chunk async for chunk in request.stream()] == [b"a", b""]
+        return await call_next(request)  # type: ignore[no-any-return]
+
+    _, args = drive(BaseHTTPMiddleware(app, stream), [{"type": "http.request", "body": b"a"}])
+    await args[0](*args[1:])
+
+
+async def test_early_hints_go_out_before_the_answer() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.early_hint", "links": [b"</a.css>; rel=preload"]})
+        await PlainTextResponse("hello")(scope, receive, send)
+
+    events, args = drive(BaseHTTPMiddleware(app, passthrough), [])
+    await args[0](*args[1:])
+    assert [e["type"] for e in events] == [
+        "http.response.early_hint",
+        "http.response.start",
+        "http.response.body",
+        "http.response.body",
+    ]
+
+
+async def test_pathsend_passes_through_as_the_last_message() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.pathsend", "path": "/tmp/x"})
+
+    events, args = drive(BaseHTTPMiddleware(app, passthrough), [])
+    await args[0](*args[1:])
+    assert events[1:] == [{"type": "http.response.pathsend", "path": "/tmp/x"}]
+
+
+async def test_empty_chunks_are_not_forwarded() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"", "more_body": True})
+        await send({"type": "http.response.body", "body": b"a"})
+
+    events, args = drive(BaseHTTPMiddleware(app, passthrough), [])
+    await args[0](*args[1:])
+    assert [e["body"] for e in events[1:]] == [b"a", b""]
+
+
+async def test_app_failing_after_its_answer_was_dropped_is_raised() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise ValueError("late")
+
+    async def replace(request: Request, call_next: Any) -> Response:
+        await call_next(request)
+        return PlainTextResponse("replaced")
+
+    events, args = drive(BaseHTTPMiddleware(app, replace), [])
+    with pytest.raises(ValueError, match="late"):
+        await args[0](*args[1:])
+    assert events[1]["body"] == b"replaced"
+
+
+async def test_dispatchs_own_streaming_answer_hears_the_disconnect() -> None:
+    async def endless() -> Any:
+        while True:
+            yield b"x"
+            await asyncio.sleep(0)
+
+    async def own(request: Request, call_next: Any) -> Response:
+        return StreamingResponse(endless())
+
+    incoming = [{"type": "http.request", "body": b""}, {"type": "http.disconnect"}]
+    events, args = drive(BaseHTTPMiddleware(text_app(), own), incoming)
+    await asyncio.wait_for(args[0](*args[1:]), 2)
+    assert events[0]["type"] == "http.response.start"
+
+
+async def test_cancelling_the_request_cancels_the_apps_wait_on_the_client() -> None:
+    waits: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()  # the client sends nothing: only cancellation ends this
+
+    async def receive() -> dict[str, Any]:
+        waits.append("waiting")
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            waits.append("cancelled")
+            raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send(message: dict[str, Any]) -> None:  # pragma: no cover - nothing is sent
+        raise AssertionError(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(BaseHTTPMiddleware(app, passthrough)(scope, receive, send), 0.05)
+    await asyncio.sleep(0)
+    assert waits == ["waiting", "cancelled"]

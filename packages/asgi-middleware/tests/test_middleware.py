@@ -16,3 +16,10 @@ def test_repr_of_a_callable_without_name() -> None:
             return "factory"
 
     assert repr(Middleware(Factory())) == "Middleware(factory)"
+
+
+def test_middleware_factory_is_the_public_type_of_what_middleware_wraps() -> None:
+    from asgi_middleware import MiddlewareFactory
+
+    factory: MiddlewareFactory[[list[str]]] = TrustedHostMiddleware  # type-checks as a factory
+    assert Middleware(factory, ["a.com"]).cls is TrustedHostMiddleware

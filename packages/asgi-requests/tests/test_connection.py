@@ -116,6 +116,20 @@ def test_session_auth_and_user_need_their_middleware() -> None:
     assert (ready.session, ready.auth, ready.user) == ({"k": 1}, "token", "alice")
 
 
+def test_reading_the_session_marks_it_accessed() -> None:
+    class Tracked(dict[str, int]):
+        accessed = False
+
+        def mark_accessed(self) -> None:
+            self.accessed = True
+
+    session = Tracked(k=1)
+    connection = HTTPConnection(make_scope(session=session))
+    assert not session.accessed
+    assert connection.session is session
+    assert session.accessed
+
+
 def test_state_is_shared_with_the_scope() -> None:
     scope = make_scope(state={"db": "conn"})
     request: Request[State] = Request(scope)

@@ -2,8 +2,10 @@
 
 from asgi_middleware import (
     Middleware,
+    MiddlewareFactory,
 )
 
 __all__ = [
     "Middleware",
+    "MiddlewareFactory",
 ]

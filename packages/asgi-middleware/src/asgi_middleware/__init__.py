@@ -3,7 +3,7 @@
 Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
 """
 
-from asgi_middleware._spec import Middleware
+from asgi_middleware._spec import Middleware, MiddlewareFactory
 from asgi_middleware.auth import (
     AuthCredentials,
     AuthenticationBackend,
@@ -23,7 +23,7 @@ from asgi_middleware.exceptions import ExceptionMiddleware, WebSocketConnection
 from asgi_middleware.gzip import GZipMiddleware
 from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
-from asgi_middleware.sessions import SessionMiddleware, SessionTooLarge
+from asgi_middleware.sessions import Session, SessionMiddleware, SessionTooLarge
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
 __all__ = [
@@ -39,8 +39,10 @@ __all__ = [
     "GZipMiddleware",
     "HTTPSRedirectMiddleware",
     "Middleware",
+    "MiddlewareFactory",
     "ProxyHeadersMiddleware",
     "ServerErrorMiddleware",
+    "Session",
     "SessionMiddleware",
     "SessionTooLarge",
     "SimpleUser",

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, ParamSpec, Protocol
+
+P = ParamSpec("P")
+
+# Looser than asgi_protocol.types.ASGIApp on purpose: a factory typed against any ASGI
+# framework's own aliases (asgiref, Starlette, ...) still fits.
+_AnyASGIApp = Callable[
+    [Any, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
+]
+
+
+class MiddlewareFactory(Protocol[P]):
+    """What `Middleware` wraps: called as `factory(app, *args, **kwargs)`, returns an ASGI app.
+
+    Generic in the factory's own parameters, so a type checker checks the options given to
+    `Middleware(factory, ...)` against the factory's signature.
+    """
+
+    def __call__(self, app: _AnyASGIApp, /, *args: P.args, **kwargs: P.kwargs) -> _AnyASGIApp: ...
 
 
 class Middleware:
@@ -11,7 +29,7 @@ class Middleware:
 
     __slots__ = ("args", "cls", "kwargs")
 
-    def __init__(self, cls: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, cls: MiddlewareFactory[P], *args: P.args, **kwargs: P.kwargs) -> None:
         self.cls = cls
         self.args = args
         self.kwargs = kwargs

@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import urlencode
 
 from asgi_protocol.exceptions import HTTPException
 from asgi_protocol.status import WS_1008_POLICY_VIOLATION
 from asgi_requests import HTTPConnection
 from asgi_responses import RedirectResponse
+from asgi_tasks import is_async_callable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,6 +60,10 @@ class SimpleUser(BaseUser):
     def display_name(self) -> str:
         return self.username
 
+    @property
+    def identity(self) -> str:
+        return self.username
+
 
 class UnauthenticatedUser(BaseUser):
     @property
@@ -67,6 +72,10 @@ class UnauthenticatedUser(BaseUser):
 
     @property
     def display_name(self) -> str:
+        return ""
+
+    @property
+    def identity(self) -> str:
         return ""
 
 
@@ -86,7 +95,8 @@ def _connection_index(func: Callable[..., Any]) -> tuple[int, str]:
     for index, name in enumerate(inspect.signature(func).parameters):
         if name in ("request", "websocket"):
             return index, name
-    raise ValueError(f'No "request" or "websocket" argument on function "{func.__qualname__}"')
+    name = getattr(func, "__qualname__", repr(func))
+    raise ValueError(f'No "request" or "websocket" argument on function "{name}"')
 
 
 def requires(
@@ -112,10 +122,13 @@ def requires(
             query = urlencode({"next": str(request.url)})
             return RedirectResponse(f"{request.url_for(redirect)}?{query}", status_code=303)
 
+        # Partials and objects with an async __call__ count as async, as routing sees them.
+        is_async = is_async_callable(func)
         if kind == "websocket":
-            if not inspect.iscoroutinefunction(func):
-                raise TypeError(f"WebSocket endpoint {func.__qualname__} must be async")
-            async_ws = func
+            if not is_async:
+                name = getattr(func, "__qualname__", repr(func))
+                raise TypeError(f"WebSocket endpoint {name} must be async")
+            async_ws = cast("Callable[..., Awaitable[None]]", func)
 
             @functools.wraps(func)
             async def ws_wrapper(*args: Any, **kwargs: Any) -> None:
@@ -127,8 +140,8 @@ def requires(
 
             return ws_wrapper  # type: ignore[return-value]
 
-        if inspect.iscoroutinefunction(func):
-            async_func: Callable[..., Awaitable[Any]] = func
+        if is_async:
+            async_func = cast("Callable[..., Awaitable[Any]]", func)
 
             @functools.wraps(func)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:

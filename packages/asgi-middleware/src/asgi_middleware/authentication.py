@@ -21,10 +21,6 @@ ErrorHandler = Callable[[HTTPConnection, AuthenticationError], Response | Awaita
 MAX_CLOSE_REASON = 123
 
 
-def default_on_error(conn: HTTPConnection, exc: AuthenticationError) -> Response:
-    return PlainTextResponse(str(exc), status_code=400)
-
-
 class AuthenticationMiddleware:
     """Sets `scope["auth"]` (AuthCredentials) and `scope["user"]` for HTTP and WebSocket.
 
@@ -41,7 +37,12 @@ class AuthenticationMiddleware:
     ) -> None:
         self.app = app
         self.backend = backend
-        self.on_error: ErrorHandler = on_error or default_on_error
+        self.on_error: ErrorHandler = on_error or self.default_on_error
+
+    @staticmethod
+    def default_on_error(conn: HTTPConnection, exc: AuthenticationError) -> Response:
+        """400 with the error's text; a subclass may override it (as in Starlette)."""
+        return PlainTextResponse(str(exc), status_code=400)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):

@@ -1,9 +1,14 @@
-"""SessionMiddleware: the session as a signed cookie (stdlib hmac, sha256, with a timestamp).
+"""SessionMiddleware: the session as a signed cookie, in the format Starlette's sessions use.
+
+The cookie is what itsdangerous's TimestampSigner (default settings) makes of the base64 of the
+session's JSON, so sessions written by Starlette's SessionMiddleware with the same secret_key
+read here unchanged, and ours read there: migrating logs nobody out. The signing is our own
+(stdlib hmac), not a dependency.
 
 A cookie that is tampered with, truncated, expired, signed with another key or plain garbage
-gives an empty session: never an exception. The cookie is only sent when the session changed,
-(compared by its serialized form, so a change deep inside a nested value counts too), and a
-session too large for browsers to keep raises SessionTooLarge instead of vanishing.
+gives an empty session: never an exception. The cookie is sent when the session was written
+to or changed (a change deep inside a nested value counts too, compared by its serialized
+form); a session too large for browsers to keep raises SessionTooLarge instead of vanishing.
 """
 
 from __future__ import annotations
@@ -26,28 +31,100 @@ class SessionTooLarge(ValueError):
     """The signed session cookie would exceed what browsers store (4 KB)."""
 
 
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
 class Signer:
+    """Signs `value.timestamp.signature` exactly as itsdangerous's TimestampSigner does.
+
+    Its defaults: the key is sha1(b"itsdangerous.Signer" + b"signer" + secret_key), the
+    signature HMAC-SHA1 of `value.timestamp`; timestamp and signature are unpadded URL-safe
+    base64, the timestamp of the big-endian integer without leading zero bytes.
+    """
+
+    _SALT = b"itsdangerous.Signer"
+
     def __init__(self, secret_key: str | Secret) -> None:
-        self._key = str(secret_key).encode("utf-8")
+        secret = str(secret_key).encode("utf-8")
+        # SHA-1 because the format says so; as a key derivation and inside HMAC it is still sound.
+        self._key = hashlib.sha1(self._SALT + b"signer" + secret).digest()  # noqa: S324
 
-    def sign(self, payload: bytes, timestamp: int) -> bytes:
-        body = base64.urlsafe_b64encode(payload).rstrip(b"=") + b"." + str(timestamp).encode()
-        mac = hmac.new(self._key, body, hashlib.sha256).digest()
-        return body + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")
+    def _signature(self, signed: bytes) -> bytes:
+        return _b64(hmac.new(self._key, signed, hashlib.sha1).digest())
 
-    def unsign(self, value: bytes, max_age: int | None, now: float) -> bytes | None:
-        """The payload, or None for anything not signed by us or older than max_age."""
-        body, _, signature = value.rpartition(b".")
-        encoded, _, timestamp = body.partition(b".")
-        expected = base64.urlsafe_b64encode(
-            hmac.new(self._key, body, hashlib.sha256).digest()
-        ).rstrip(b"=")
-        if not body or not hmac.compare_digest(signature, expected) or not timestamp.isdigit():
+    def sign(self, value: bytes, timestamp: int) -> bytes:
+        signed = value + b"." + _b64(timestamp.to_bytes(8, "big").lstrip(b"\0"))
+        return signed + b"." + self._signature(signed)
+
+    def unsign(self, token: bytes, max_age: int | None, now: float) -> bytes | None:
+        """The value, or None for anything not signed with our key, or older than max_age."""
+        signed, _, signature = token.rpartition(b".")
+        if not hmac.compare_digest(signature, self._signature(signed)):
             return None
-        if max_age is not None and now - int(timestamp) > max_age:
+        value, dot, stamp = signed.rpartition(b".")
+        if not dot or len(stamp) > 11:  # 11 base64 characters hold the 8 bytes of a timestamp
             return None
-        # Signed with our key, so the payload is our own well-formed base64 of JSON.
-        return base64.urlsafe_b64decode(encoded + b"=" * (-len(encoded) % 4))
+        try:
+            timestamp = int.from_bytes(base64.urlsafe_b64decode(stamp + b"=" * (-len(stamp) % 4)))
+        except ValueError:
+            return None
+        # A timestamp from the future is refused too (as itsdangerous does).
+        if max_age is not None and not 0 <= int(now) - timestamp <= max_age:
+            return None
+        return value
+
+
+class Session(dict[str, Any]):
+    """The session: a dict that notes whether it was read (`accessed`) or written (`modified`).
+
+    `request.session` marks it accessed, so the response says `Vary: Cookie`; every mutating
+    method marks it modified (and accessed), so the cookie is sent again.
+    """
+
+    accessed = False
+    modified = False
+
+    def mark_accessed(self) -> None:
+        self.accessed = True
+
+    def mark_modified(self) -> None:
+        self.accessed = self.modified = True
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.mark_modified()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.mark_modified()
+        super().__delitem__(key)
+
+    def __ior__(self, other: Any) -> Session:  # type: ignore[override,misc]
+        self.mark_modified()
+        return super().__ior__(other)
+
+    def clear(self) -> None:
+        self.mark_modified()
+        super().clear()
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:  # popping a missing key changes nothing
+            self.mark_modified()
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        item = super().popitem()  # an empty session raises KeyError, unchanged
+        self.mark_modified()
+        return item
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self.mark_modified()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.mark_modified()
+        super().update(*args, **kwargs)
 
 
 class SessionMiddleware:
@@ -61,43 +138,54 @@ class SessionMiddleware:
         same_site: Literal["lax", "strict", "none"] = "lax",
         https_only: bool = False,
         domain: str | None = None,
+        partitioned: bool = False,
     ) -> None:
         if same_site not in ("lax", "strict", "none"):
             raise ValueError(f"same_site must be 'lax', 'strict' or 'none', not {same_site!r}")
+        if partitioned and not https_only:
+            raise ValueError(
+                "partitioned cookies must be secure (browsers drop them otherwise): "
+                "set https_only=True"
+            )
         self.app = app
         self.signer = Signer(secret_key)
         self.session_cookie = session_cookie
         self.max_age = max_age
-        attributes = f"path={path}; httponly; samesite={same_site}"
+        # The attribute order and spelling of Starlette's cookie, for tools that parse it.
+        flags = f"httponly; samesite={same_site}"
         if https_only:
-            attributes += "; secure"
+            flags += "; secure"
         if domain is not None:
-            attributes += f"; domain={domain}"
-        self.attributes = attributes
+            flags += f"; domain={domain}"
+        if partitioned:
+            flags += "; partitioned"
+        max_age_attribute = f"Max-Age={max_age}; " if max_age is not None else ""
+        self.attributes = f"path={path}; {max_age_attribute}{flags}"
         self.expired_cookie = (
-            f"{session_cookie}=null; {attributes}; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0"
+            f"{session_cookie}=null; path={path}; expires=Thu, 01 Jan 1970 00:00:00 GMT; "
+            f"Max-Age=0; {flags}"
         )
 
-    def load(self, scope: Scope) -> dict[str, Any]:
+    def load(self, scope: Scope) -> Session:
         raw = HTTPConnection(scope).cookies.get(self.session_cookie)
         if raw:
-            payload = self.signer.unsign(
-                raw.encode("latin-1", "replace"), self.max_age, time.time()
-            )
-            if payload is not None:
-                data = json.loads(payload)
+            value = self.signer.unsign(raw.encode("utf-8"), self.max_age, time.time())
+            if value is not None:
+                try:
+                    data = json.loads(base64.b64decode(value))
+                except ValueError:  # signed with our key by something other than a session
+                    return Session()
                 if isinstance(data, dict):
-                    return data
-        return {}
+                    return Session(data)
+        return Session()
 
     @staticmethod
     def serialize(session: dict[str, Any]) -> bytes:
-        return json.dumps(session, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        return json.dumps(session, separators=(",", ":")).encode("utf-8")
 
     def cookie_value(self, payload: bytes) -> str:
-        value = self.signer.sign(payload, int(time.time())).decode("ascii")
-        max_age = f"; max-age={self.max_age}" if self.max_age is not None else ""
-        header = f"{self.session_cookie}={value}; {self.attributes}{max_age}"
+        value = self.signer.sign(base64.b64encode(payload), int(time.time())).decode("ascii")
+        header = f"{self.session_cookie}={value}; {self.attributes}"
         if len(header) > MAX_COOKIE_BYTES:
             raise SessionTooLarge(
                 f"The session cookie would be {len(header)} bytes; browsers keep at most {MAX_COOKIE_BYTES}."
@@ -113,15 +201,19 @@ class SessionMiddleware:
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
-                current = scope["session"]
+                current = scope["session"]  # the app may have put another dict there
+                cookie: str | None = None
                 if current:
                     payload = self.serialize(current)
-                    if payload != original:
-                        MutableHeaders(scope=message).append(
-                            "set-cookie", self.cookie_value(payload)
-                        )
+                    if payload != original or getattr(current, "modified", False):
+                        cookie = self.cookie_value(payload)
                 elif original is not None:  # emptied: tell the browser to drop the cookie
-                    MutableHeaders(scope=message).append("set-cookie", self.expired_cookie)
+                    cookie = self.expired_cookie
+                headers = MutableHeaders(scope=message)
+                if cookie is not None:
+                    headers.append("set-cookie", cookie)
+                if cookie is not None or getattr(current, "accessed", False):
+                    headers.add_vary_header("Cookie")  # the answer depends on who asks
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

@@ -110,7 +110,11 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
     def session(self) -> dict[str, Any]:
         if "session" not in self.scope:
             raise AssertionError("SessionMiddleware must be installed to access request.session")
-        return self.scope["session"]  # type: ignore[no-any-return]
+        session = self.scope["session"]
+        mark_accessed = getattr(session, "mark_accessed", None)
+        if mark_accessed is not None:  # the response then varies by cookie (asgi-middleware)
+            mark_accessed()
+        return session  # type: ignore[no-any-return]
 
     @property
     def auth(self) -> Any:
