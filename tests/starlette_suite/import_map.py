@@ -72,30 +72,62 @@ RENAMES: dict[str, dict[str, str]] = {
     "starlette": {"Starlette": "App"},
     "starlette.applications": {"Starlette": "App"},
     "starlette.exceptions": {"StarletteDeprecationWarning": "ToolkitDeprecationWarning"},
+    "starlette.middleware": {"_MiddlewareFactory": "MiddlewareFactory"},
 }
 
 
-class _View(types.ModuleType):
-    """A starlette module seen through one of ours: reads, writes and deletes reach ours.
+_ABSENT = object()
 
-    Writes are forwarded so that `monkeypatch.setattr(starlette.x, ...)` patches what our code
-    really uses.
+
+class _Forwarding(types.ModuleType):
+    """A starlette module whose names live in modules of ours: reads and writes reach ours.
+
+    Writes are forwarded so that `monkeypatch.setattr(starlette.x, "name", ...)` patches what
+    our code really uses. pytest undoes a patch of a name it did not find in this module's own
+    `__dict__` with a delete, so a delete restores what the first write through the view
+    replaced rather than removing our module's own attribute.
     """
+
+    _saved: dict[str, object]
+
+    def _source(self, name: str) -> tuple[types.ModuleType, str] | None:
+        """The module of ours and the attribute that answer `name`; None: not forwarded."""
+        raise NotImplementedError
+
+    def __getattr__(self, name: str) -> object:
+        source = self._source(name)
+        if source is None:
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        return getattr(*source)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        source = None if name.startswith("__") else self._source(name)
+        if source is None:
+            super().__setattr__(name, value)
+            return
+        self._saved.setdefault(name, getattr(*source, _ABSENT))
+        setattr(*source, value)
+
+    def __delattr__(self, name: str) -> None:
+        source = self._source(name)
+        if source is None:
+            super().__delattr__(name)
+            return
+        original = self._saved.pop(name, _ABSENT)
+        if original is _ABSENT:
+            delattr(*source)
+        else:
+            setattr(*source, original)
+
+
+class _View(_Forwarding):
+    """A public starlette module answered by one module of ours (with RENAMES applied)."""
 
     _target: types.ModuleType
     _renames: dict[str, str]
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._target, self._renames.get(name, name))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name.startswith("__") or name in ("_target", "_renames"):
-            super().__setattr__(name, value)
-        else:
-            setattr(self._target, self._renames.get(name, name), value)
-
-    def __delattr__(self, name: str) -> None:
-        delattr(self._target, self._renames.get(name, name))
+    def _source(self, name: str) -> tuple[types.ModuleType, str] | None:
+        return self._target, self._renames.get(name, name)
 
     def __dir__(self) -> list[str]:
         return sorted({*dir(self._target), *self._renames})
@@ -111,33 +143,29 @@ class _Missing:
         raise NotImplementedError(f"{self.where} is private to Starlette; we have no counterpart")
 
 
-class _Private(types.ModuleType):
+class _Private(_Forwarding):
     """A private Starlette module answered name by name from PRIVATE_MODULES."""
 
     _names: dict[str, str | None]
 
     def __getattr__(self, name: str) -> object:
-        if name not in self._names:
-            raise AttributeError(f"{self.__name__}.{name} has no counterpart in the import map")
-        source = self._names[name]
-        if source is None:
+        if self._names.get(name, "") is None:
             return _Missing(self.__name__, name)
-        module, _, attribute = source.partition(":")
-        return getattr(importlib.import_module(module), attribute or name)
+        return super().__getattr__(name)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        source = self._names.get(name) if not name.startswith("__") else None
+    def _source(self, name: str) -> tuple[types.ModuleType, str] | None:
+        source = self._names.get(name)
         if source is None:
-            super().__setattr__(name, value)
-        else:
-            module, _, attribute = source.partition(":")
-            setattr(importlib.import_module(module), attribute or name, value)
+            return None
+        module, _, attribute = source.partition(":")
+        return importlib.import_module(module), attribute or name
 
 
 class _PrivateLoader(importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         module = _Private(spec.name)
         object.__setattr__(module, "_names", PRIVATE_MODULES[spec.name])
+        object.__setattr__(module, "_saved", {})
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
@@ -154,6 +182,7 @@ class _Alias(importlib.abc.Loader):
         view = _View(spec.name)
         object.__setattr__(view, "_target", importlib.import_module(self.target))
         object.__setattr__(view, "_renames", RENAMES.get(spec.name, {}))
+        object.__setattr__(view, "_saved", {})
         return view
 
     def exec_module(self, module: types.ModuleType) -> None:

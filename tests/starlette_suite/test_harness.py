@@ -72,6 +72,20 @@ def test_writes_through_a_view_reach_our_module(finder: None) -> None:
     assert not hasattr(asgi_toolkit.status, "SENTINEL")
 
 
+def test_a_monkeypatch_through_a_view_is_undone_on_our_module(
+    finder: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import starlette.concurrency as view  # type: ignore[import-not-found]
+
+    import asgi_toolkit.concurrency
+
+    original = asgi_toolkit.concurrency.run_in_threadpool
+    monkeypatch.setattr(view, "run_in_threadpool", "patched")
+    assert asgi_toolkit.concurrency.run_in_threadpool == "patched"
+    monkeypatch.undo()
+    assert asgi_toolkit.concurrency.run_in_threadpool is original
+
+
 def test_a_module_missing_from_the_map_does_not_import(finder: None) -> None:
     with pytest.raises(ModuleNotFoundError, match="no counterpart in the import map"):
         import starlette._private_unknown  # type: ignore[import-not-found]  # noqa: F401
@@ -104,7 +118,6 @@ def test_patching_a_private_module_patches_ours(finder: None) -> None:
 
     original = asgi_middleware._handlers.run_in_threadpool
     _exception_handler.run_in_threadpool = "patched"
-    try:
-        assert asgi_middleware._handlers.run_in_threadpool == "patched"
-    finally:
-        _exception_handler.run_in_threadpool = original
+    assert asgi_middleware._handlers.run_in_threadpool == "patched"
+    del _exception_handler.run_in_threadpool
+    assert asgi_middleware._handlers.run_in_threadpool is original

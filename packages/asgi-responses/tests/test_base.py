@@ -146,3 +146,16 @@ def test_content_type_cache_is_bounded_and_answers_past_its_size() -> None:
         response = PlainTextResponse("x", media_type=f"text/x-kind-{n}")
         assert (b"content-type", f"text/x-kind-{n}; charset=utf-8".encode()) in response.raw_headers
     assert len(_base._CONTENT_TYPE_HEADERS) == _base._CONTENT_TYPE_CACHE_SIZE
+
+
+async def test_a_scope_without_a_method_is_answered_as_a_get() -> None:
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        raise AssertionError("not called")  # pragma: no cover
+
+    await Response("hi")({"type": "http"}, receive, send)
+    assert sent[1] == {"type": "http.response.body", "body": b"hi"}

@@ -75,13 +75,17 @@ class _ReplayRequest(Request):
         return None
 
     async def pull_for_app(self) -> Message:
-        """The client's next message, taken for the app: dispatch can't stream the body after."""
-        self._stream_consumed = True
+        """The client's next message, taken for the app.
+
+        Once the app has the last of the body, the request's stream is consumed: a stream
+        dispatch has open ends there, and a new one refuses to start.
+        """
         message = await self._pull()
         if message["type"] == "http.disconnect":
             self._app_disconnected = True
         elif message["type"] == "http.request" and not message.get("more_body", False):
             self._app_has_body = True
+            self._stream_consumed = True
         return message
 
     async def receive_for_app(self) -> Message:

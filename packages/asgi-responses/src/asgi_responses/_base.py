@@ -163,8 +163,9 @@ class Response:
                     "headers": self.raw_headers,
                 }
             )
-            # HEAD: the same headers (Content-Length included), no body.
-            body = b"" if scope["method"] == "HEAD" else self.body
+            # HEAD: the same headers (Content-Length included), no body. A scope without a
+            # method (a hand-built one in a test or a middleware) is answered as a GET.
+            body = b"" if scope.get("method") == "HEAD" else self.body
             await send({"type": "http.response.body", "body": body})
         else:  # a denial response to a websocket handshake
             await send(
