@@ -8,6 +8,7 @@ import asgi_graphql
 import asgi_lifetime
 import asgi_middleware
 import asgi_middleware.base
+import asgi_middleware.gzip
 import asgi_middleware.opentelemetry
 import asgi_protocol.concurrency
 import asgi_protocol.config
@@ -149,7 +150,10 @@ EXPECTED = {
         },
         asgi_middleware,
     ),
-    "middleware.gzip": ({"GZipMiddleware"}, asgi_middleware),
+    "middleware.gzip": (
+        {"GZipMiddleware", "GZipResponder", "IdentityResponder", "DEFAULT_EXCLUDED_CONTENT_TYPES"},
+        asgi_middleware.gzip,
+    ),
     "middleware.trustedhost": ({"TrustedHostMiddleware"}, asgi_middleware),
     "middleware.httpsredirect": ({"HTTPSRedirectMiddleware"}, asgi_middleware),
     "middleware.sessions": ({"Session", "SessionMiddleware"}, asgi_middleware),
