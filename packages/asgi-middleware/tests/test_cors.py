@@ -170,3 +170,10 @@ def test_wildcard_methods_refuse_an_unknown_method() -> None:
     )
     assert (response.status_code, response.text) == (400, "Disallowed CORS method")
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_vary_origin_added_to_an_answer_without_vary() -> None:
+    app = CORSMiddleware(text_app(headers=[(b"x-a", b"1")]), allow_origins=["https://a.com"])
+    response = TestClient(app).get("/", headers={"Origin": "https://a.com"})
+    assert response.headers["vary"] == "Origin"
+    assert response.headers["x-a"] == "1"

@@ -25,6 +25,8 @@ PREFLIGHT_VARY = (
     "Access-Control-Request-Private-Network"
 )
 
+_VARY_ORIGIN = (b"vary", b"Origin")
+
 
 def _header_list(configured: Sequence[str]) -> list[str]:
     """The safelisted headers and `configured`, once each (any case), sorted for the answer."""
@@ -144,15 +146,22 @@ class CORSMiddleware:
         cors_headers: list[tuple[bytes, bytes]] = []
         if origin is not None and self.is_allowed_origin(origin):
             if self.echo_origin:
-                cors_headers.append((b"access-control-allow-origin", origin.encode("latin-1")))
-            cors_headers.extend(self.simple_headers)
+                cors_headers = [(b"access-control-allow-origin", origin.encode("latin-1"))]
+                cors_headers.extend(self.simple_headers)
+            else:
+                cors_headers = self.simple_headers  # only read below
 
         # A plain function handing back `send`'s awaitable: no coroutine of its own per message.
         def cors_send(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
                 headers = message["headers"] = list(message.get("headers", ()))
                 headers.extend(cors_headers)
-                MutableHeaders(raw=headers).add_vary_header("Origin")
+                for key, _ in headers:
+                    if key == b"vary":
+                        MutableHeaders(raw=headers).add_vary_header("Origin")
+                        break
+                else:  # the common case, without the merge's cost
+                    headers.append(_VARY_ORIGIN)
             return send(message)
 
         return cors_send
