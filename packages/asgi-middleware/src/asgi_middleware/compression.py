@@ -155,17 +155,6 @@ class _Responder:
         self.passthrough = False
         self.encoder: Encoder | None = None
 
-    def _leave_alone(self, start: Message) -> bool:
-        """Whether this response goes out untouched, known from its start alone."""
-        if start.get("status") == 206:
-            return True
-        for key, value in start.get("headers", ()):
-            if key == b"content-encoding":
-                return True
-            if key == b"content-type" and self.middleware.excludes(value):
-                return True
-        return False
-
     async def send_initial(self) -> None:
         """Send the held-back start, once: later messages see `initial` as None."""
         initial, self.initial = self.initial, None
@@ -187,11 +176,22 @@ class _Responder:
     async def send(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
-            if self._leave_alone(message):
-                self.passthrough = True
-                await self.raw_send(message)
-            else:
-                self.initial = message  # held back until the first body chunk decides
+            # Left alone when known from the start: partial, already encoded, or excluded.
+            if message.get("status") != 206:
+                middleware = self.middleware
+                for key, value in message.get("headers", ()):
+                    if key == b"content-type":
+                        # The cache inline: this runs once per response (bench: CORS + GZip).
+                        excluded = middleware._excluded.get(value)
+                        if excluded or (excluded is None and middleware.excludes(value)):
+                            break
+                    elif key == b"content-encoding":
+                        break
+                else:
+                    self.initial = message  # held back until the first body chunk decides
+                    return
+            self.passthrough = True
+            await self.raw_send(message)
             return
         if self.passthrough or (kind != "http.response.body" and self.initial is None):
             # Left alone; or before the start (early hints, a template's debug info) or after
