@@ -1,25 +1,21 @@
 """RequestBodyLimitMiddleware: cap the bytes of a request body, 413 past the cap.
 
 Pure ASGI, so it goes in front of any app. The limit in force is in the scope under
-MAX_BODY_SIZE_SCOPE_KEY while the app runs (restored afterwards). Nested limiters don't stack:
-the outermost counts the bytes once, and an inner one (say, for an upload endpoint) replaces its
-limit from there on, so the innermost setting wins, even over a shallow copy of the scope.
+MAX_BODY_SIZE_SCOPE_KEY while the app runs (restored afterwards). Limits don't stack: the
+outermost counts the bytes once (asgi_requests.BodyLimiter, shared with the `max_body_size` of
+our Router, Mount and Route), and one further in replaces its limit from there on, so the
+innermost setting wins.
 
 A declared Content-Length over the limit is refused without reading the body: at the app's
 first receive, or in place of its response if it never reads (the app runs on, unaware; what it
-sends goes nowhere). One that isn't a number is
-ignored: the bytes are counted as they arrive either way.
+sends goes nowhere). One that isn't a number is ignored: the bytes are counted as they arrive.
 """
 
 from __future__ import annotations
 
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
-from asgi_requests import BodyTooLarge
+from asgi_requests import MAX_BODY_SIZE_SCOPE_KEY, BodyLimiter, BodyTooLarge
 from asgi_responses import PlainTextResponse
-
-MAX_BODY_SIZE_SCOPE_KEY = "asgi_toolkit.max_body_size"
-# The outermost limiter of this request: what nested ones update.
-_ACTIVE_SCOPE_KEY = "asgi_toolkit.body_limiter"
 
 
 class RequestBodyLimitMiddleware:
@@ -39,14 +35,16 @@ class RequestBodyLimitMiddleware:
         previous = scope.get(MAX_BODY_SIZE_SCOPE_KEY)
         scope[MAX_BODY_SIZE_SCOPE_KEY] = self.max_body_size
         try:
-            active = scope.get(_ACTIVE_SCOPE_KEY)
-            if isinstance(active, _Limiter):
-                active.limit = self.max_body_size
-                if active.received > active.limit:  # read by an outer layer already
-                    raise BodyTooLarge(active.limit)
+            limiter = BodyLimiter.active(scope)
+            if limiter is not None:  # an outer limit counts already: this one takes over
+                limiter.limit = self.max_body_size
+                if limiter.received > limiter.limit:  # read by an outer layer already
+                    raise BodyTooLarge(limiter.limit)
                 await self.app(scope, receive, send)
             else:
-                await _Limiter(self.max_body_size, scope, receive, send).run(self.app)
+                await _Guard(BodyLimiter(receive, self.max_body_size, scope), scope, send).run(
+                    self.app
+                )
         finally:
             if missing:
                 scope.pop(MAX_BODY_SIZE_SCOPE_KEY, None)
@@ -54,70 +52,40 @@ class RequestBodyLimitMiddleware:
                 scope[MAX_BODY_SIZE_SCOPE_KEY] = previous
 
 
-class _Limiter:
-    """One request's count of body bytes against the limit in force."""
+class _Guard:
+    """The outermost limit's watch over one request: its receive counts, its answers."""
 
-    __slots__ = (
-        "content_length",
-        "limit",
-        "raw_receive",
-        "raw_send",
-        "received",
-        "replaced",
-        "scope",
-        "started",
-    )
+    __slots__ = ("limiter", "raw_send", "replaced", "scope", "started")
 
-    def __init__(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-        self.limit = limit
+    def __init__(self, limiter: BodyLimiter, scope: Scope, send: Send) -> None:
+        self.limiter = limiter
         self.scope = scope
-        self.raw_receive = receive
         self.raw_send = send
-        self.received = 0
         self.started = False
         self.replaced = False  # our 413 went out instead of the app's response
-        self.content_length: int | None = None
-        for key, value in scope["headers"]:
-            if key == b"content-length":
-                if value.isdigit():
-                    self.content_length = int(value)
-                break
-
-    def declared_too_large(self) -> bool:
-        return self.content_length is not None and self.content_length > self.limit
 
     async def run(self, app: ASGIApp) -> None:
-        self.scope[_ACTIVE_SCOPE_KEY] = self
+        self.limiter.install(self.scope)
         try:
-            await app(self.scope, self.receive, self.send)
+            await app(self.scope, self.limiter.receive, self.send)
         except BodyTooLarge as exc:
             if self.started:
                 raise  # too late for a 413: the server logs it and drops the connection
             await self.refuse(exc)
         finally:
-            self.scope.pop(_ACTIVE_SCOPE_KEY, None)
+            BodyLimiter.uninstall(self.scope)
 
     async def refuse(self, exc: BodyTooLarge) -> None:
         response = PlainTextResponse(exc.detail, status_code=413)
-        await response(self.scope, self.raw_receive, self.raw_send)
-
-    async def receive(self) -> Message:
-        if self.declared_too_large():
-            raise BodyTooLarge(self.limit)
-        message = await self.raw_receive()
-        if message["type"] == "http.request":
-            self.received += len(message.get("body", b""))
-            if self.received > self.limit:
-                raise BodyTooLarge(self.limit)
-        return message
+        await response(self.scope, self.limiter.raw_receive, self.raw_send)
 
     async def send(self, message: Message) -> None:
         if self.replaced:
             return  # the rest of the app's response, which the client won't get
         if message["type"] == "http.response.start":
-            if self.declared_too_large():  # the app answered without reading the body
+            if self.limiter.exceeded():  # the app answered without reading the body
                 self.replaced = True
-                await self.refuse(BodyTooLarge(self.limit))
+                await self.refuse(BodyTooLarge(self.limiter.limit))
                 return
             self.started = True
         await self.raw_send(message)
