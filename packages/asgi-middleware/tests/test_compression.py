@@ -168,39 +168,58 @@ def test_compression_with_testclient_and_levels() -> None:
     assert response.content == BIG
 
 
-def test_pathsend_passes_through_and_extension_is_hidden() -> None:
-    import asyncio
-
-    seen: list[object] = []
-
+def pathsend_app(path: str, length: bytes | None) -> object:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        seen.append(scope["extensions"])
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.pathsend", "path": "/x"})
+        assert "http.response.pathsend" in scope["extensions"]  # offered as the server does
+        headers = [(b"content-type", b"text/html")]
+        if length is not None:
+            headers.append((b"content-length", length))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.pathsend", "path": path})
         await send({"type": "http.response.trailers", "headers": []})
 
-    sent: list[dict[str, object]] = []
+    return app
 
-    async def send(message: dict[str, object]) -> None:
-        sent.append(message)
 
-    async def receive() -> dict[str, object]:
-        return {"type": "http.request"}
+def pathsend(app: object, accept: str) -> list[dict[str, object]]:
+    scope = {
+        "type": "http",
+        "headers": [(b"accept-encoding", accept.encode())],
+        "extensions": {"http.response.pathsend": {}},
+    }
+    return run(app, scope)
 
-    extensions = {"http.response.pathsend": {}, "other": {}}
-    scope = {"type": "http", "headers": [(b"accept-encoding", b"gzip")], "extensions": extensions}
-    asyncio.run(CompressionMiddleware(app)(scope, receive, send))  # type: ignore[arg-type]
-    assert seen == [{"other": {}}]
+
+@pytest.mark.parametrize(("length", "accept"), [(b"10", "gzip"), (b"1000", "identity")])
+def test_small_files_and_identity_answers_are_still_sent_by_the_server(
+    length: bytes, accept: str
+) -> None:
+    sent = pathsend(GZipMiddleware(pathsend_app("/x", length)), accept)
     assert [m["type"] for m in sent] == [
         "http.response.start",
         "http.response.pathsend",
         "http.response.trailers",
     ]
-    # Without a coding to apply, the server keeps sending files itself.
-    seen.clear()
-    scope = {"type": "http", "headers": [(b"accept-encoding", b"br;q=0")], "extensions": extensions}
-    asyncio.run(GZipMiddleware(app)(scope, receive, send))  # type: ignore[arg-type]
-    assert seen == [extensions]
+    assert (b"content-encoding", b"gzip") not in sent[0]["headers"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("length", [b"200000", None, b"junk"])
+def test_a_large_file_the_server_would_send_is_read_and_compressed(
+    tmp_path: object, length: bytes | None
+) -> None:
+    from pathlib import Path
+
+    data = bytes(range(256)) * 800  # 200 KB: several chunks, each big enough for a thread
+    path = Path(str(tmp_path)) / "page.html"
+    path.write_bytes(data)
+    sent = pathsend(GZipMiddleware(pathsend_app(str(path), length)), "gzip")
+    headers = sent[0]["headers"]
+    assert (b"content-encoding", b"gzip") in headers  # type: ignore[operator]
+    assert not any(k == b"content-length" for k, _ in headers)  # type: ignore[attr-defined]
+    bodies = [m for m in sent if m["type"] == "http.response.body"]
+    assert len(bodies) == 5  # four chunks of 64 KiB at most, and the end
+    assert gzip_decompress(b"".join(m["body"] for m in bodies)) == data  # type: ignore[misc]
+    assert sent[-1]["type"] == "http.response.trailers"
 
 
 def test_lifespan_passes_through() -> None:
