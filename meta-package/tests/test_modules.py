@@ -8,6 +8,8 @@ import asgi_graphql
 import asgi_lifetime
 import asgi_middleware
 import asgi_middleware.base
+import asgi_middleware.body_limit
+import asgi_middleware.gzip
 import asgi_middleware.opentelemetry
 import asgi_protocol.concurrency
 import asgi_protocol.config
@@ -149,7 +151,10 @@ EXPECTED = {
         },
         asgi_middleware,
     ),
-    "middleware.gzip": ({"GZipMiddleware"}, asgi_middleware),
+    "middleware.gzip": (
+        {"GZipMiddleware", "GZipResponder", "IdentityResponder", "DEFAULT_EXCLUDED_CONTENT_TYPES"},
+        asgi_middleware.gzip,
+    ),
     "middleware.trustedhost": ({"TrustedHostMiddleware"}, asgi_middleware),
     "middleware.httpsredirect": ({"HTTPSRedirectMiddleware"}, asgi_middleware),
     "middleware.sessions": ({"Session", "SessionMiddleware"}, asgi_middleware),
@@ -158,6 +163,10 @@ EXPECTED = {
     "middleware.base": (
         {"BaseHTTPMiddleware", "DispatchFunction", "RequestResponseEndpoint"},
         asgi_middleware.base,
+    ),
+    "middleware.body_limit": (
+        {"RequestBodyLimitMiddleware", "MAX_BODY_SIZE_SCOPE_KEY"},
+        asgi_middleware.body_limit,
     ),
     "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
     "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),

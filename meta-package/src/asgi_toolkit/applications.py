@@ -16,11 +16,20 @@ from typing import Any
 
 from asgi_lifetime import AppTasks, Lifespan
 from asgi_middleware import ExceptionMiddleware, Middleware, ServerErrorMiddleware
+from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_protocol.datastructures import State, URLPath
 from asgi_protocol.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
 from asgi_routing import BaseRoute, Router
 
 ExceptionHandlers = Mapping[Any, ExceptionHandler]
+
+
+def _body_limit(max_body_size: int | None) -> list[Middleware]:
+    """Outside the user middleware, so a body they read is capped too (a route's or a mount's
+    own limit takes over further in)."""
+    if max_body_size is None:
+        return []
+    return [Middleware(RequestBodyLimitMiddleware, max_body_size=max_body_size)]
 
 
 class App:
@@ -62,6 +71,7 @@ class App:
                 handlers[key] = handler
         middleware = [
             Middleware(ServerErrorMiddleware, handler=error_handler, debug=debug),
+            *_body_limit(self.router.max_body_size),
             *self.user_middleware,
             Middleware(ExceptionMiddleware, handlers=handlers, debug=debug),
         ]

@@ -5,7 +5,7 @@ import pytest
 import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
-from mw_apps import lifespan_app, template_like_app, text_app
+from mw_apps import lifespan_app, run, template_like_app, text_app
 
 from asgi_middleware import CompressionMiddleware, GZipMiddleware
 from asgi_middleware._codecs import AVAILABLE, accepted_codings, choose_coding
@@ -80,6 +80,8 @@ def test_gzip_q_zero_means_no() -> None:
 def test_no_accept_encoding_header() -> None:
     messages = raw_get(GZipMiddleware(text_app(BIG)), None)
     assert messages[1]["body"] == BIG
+    other_headers = run(GZipMiddleware(text_app(BIG)), {"type": "http", "headers": [(b"x", b"1")]})
+    assert other_headers[1]["body"] == BIG
 
 
 def test_already_encoded_untouched() -> None:
@@ -166,37 +168,58 @@ def test_compression_with_testclient_and_levels() -> None:
     assert response.content == BIG
 
 
-def test_pathsend_passes_through_and_extension_is_hidden() -> None:
-    import asyncio
-
-    seen: list[object] = []
-
+def pathsend_app(path: str, length: bytes | None) -> object:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        seen.append(scope["extensions"])
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.pathsend", "path": "/x"})
+        assert "http.response.pathsend" in scope["extensions"]  # offered as the server does
+        headers = [(b"content-type", b"text/html")]
+        if length is not None:
+            headers.append((b"content-length", length))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.pathsend", "path": path})
         await send({"type": "http.response.trailers", "headers": []})
 
-    sent: list[dict[str, object]] = []
+    return app
 
-    async def send(message: dict[str, object]) -> None:
-        sent.append(message)
 
-    async def receive() -> dict[str, object]:
-        return {"type": "http.request"}
-
+def pathsend(app: object, accept: str) -> list[dict[str, object]]:
     scope = {
         "type": "http",
-        "headers": [(b"accept-encoding", b"gzip")],
-        "extensions": {"http.response.pathsend": {}, "other": {}},
+        "headers": [(b"accept-encoding", accept.encode())],
+        "extensions": {"http.response.pathsend": {}},
     }
-    asyncio.run(CompressionMiddleware(app)(scope, receive, send))  # type: ignore[arg-type]
-    assert seen == [{"other": {}}]
+    return run(app, scope)
+
+
+@pytest.mark.parametrize(("length", "accept"), [(b"10", "gzip"), (b"1000", "identity")])
+def test_small_files_and_identity_answers_are_still_sent_by_the_server(
+    length: bytes, accept: str
+) -> None:
+    sent = pathsend(GZipMiddleware(pathsend_app("/x", length)), accept)
     assert [m["type"] for m in sent] == [
         "http.response.start",
         "http.response.pathsend",
         "http.response.trailers",
     ]
+    assert (b"content-encoding", b"gzip") not in sent[0]["headers"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("length", [b"200000", None, b"junk"])
+def test_a_large_file_the_server_would_send_is_read_and_compressed(
+    tmp_path: object, length: bytes | None
+) -> None:
+    from pathlib import Path
+
+    data = bytes(range(256)) * 800  # 200 KB: several chunks, each big enough for a thread
+    path = Path(str(tmp_path)) / "page.html"
+    path.write_bytes(data)
+    sent = pathsend(GZipMiddleware(pathsend_app(str(path), length)), "gzip")
+    headers = sent[0]["headers"]
+    assert (b"content-encoding", b"gzip") in headers  # type: ignore[operator]
+    assert not any(k == b"content-length" for k, _ in headers)  # type: ignore[attr-defined]
+    bodies = [m for m in sent if m["type"] == "http.response.body"]
+    assert len(bodies) == 5  # four chunks of 64 KiB at most, and the end
+    assert gzip_decompress(b"".join(m["body"] for m in bodies)) == data  # type: ignore[misc]
+    assert sent[-1]["type"] == "http.response.trailers"
 
 
 def test_lifespan_passes_through() -> None:
@@ -335,3 +358,151 @@ def test_accept_encoding_cache_is_bounded_and_answers_past_its_size() -> None:
     # A value seen before is answered from the cache, the same way.
     assert app.coding_for(b"gzip;q=0.1, x-junk-0") == "gzip"
     assert app.coding_for(b"identity, x-junk-0") is None
+
+
+def test_partial_content_is_left_alone_and_sent_at_once() -> None:
+    sent = raw_get(GZipMiddleware(text_app_with_status(206, BIG)), "gzip")
+    assert sent[0]["headers"] == [(b"content-type", b"text/plain")]
+    assert sent[1]["body"] == BIG
+
+
+def text_app_with_status(status: int, body: bytes, content_type: bytes = b"text/plain") -> object:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", content_type)]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+def test_already_encoded_gets_no_vary() -> None:
+    sent = raw_get(GZipMiddleware(text_app(BIG, [(b"content-encoding", b"br")])), "gzip")
+    assert sent[0]["headers"] == [(b"content-encoding", b"br")]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [b"image/png", b"video/mp4", b"audio/ogg", b"application/grpc+proto", b"Font/WOFF2; x=1"],
+)
+def test_default_exclusions(content_type: bytes) -> None:
+    sent = raw_get(GZipMiddleware(text_app_with_status(200, BIG, content_type)), "gzip")
+    assert sent[0]["headers"] == [(b"content-type", content_type)]  # no Vary either
+    assert sent[1]["body"] == BIG
+
+
+@pytest.mark.parametrize("content_type", [b"image/svg+xml", b"application/json", b"text/html"])
+def test_compressible_types_by_default(content_type: bytes) -> None:
+    sent = raw_get(GZipMiddleware(text_app_with_status(200, BIG, content_type)), "gzip")
+    assert (b"content-encoding", b"gzip") in sent[0]["headers"]  # type: ignore[operator]
+
+
+def test_exclusions_are_normalized_and_take_wildcards() -> None:
+    app = text_app_with_status(200, BIG, b"application/zip")
+    kept = GZipMiddleware(app, exclude_content_types=("Application/ZIP; charset=utf-8",))
+    assert raw_get(kept, "gzip")[1]["body"] == BIG
+    cleared = GZipMiddleware(text_app_with_status(200, BIG, b"image/png"), exclude_content_types=())
+    assert (b"content-encoding", b"gzip") in raw_get(cleared, "gzip")[0]["headers"]  # type: ignore[operator]
+    wildcard = GZipMiddleware(app, exclude_content_types=("application/*",))
+    assert raw_get(wildcard, "gzip")[1]["body"] == BIG
+    with pytest.raises(TypeError, match="not a str"):
+        GZipMiddleware(app, exclude_content_types="image/png")
+
+
+def test_excluded_start_goes_out_before_the_first_event() -> None:
+    import asyncio
+
+    sent: list[dict[str, object]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"text/event-stream")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        assert [m["type"] for m in sent] == ["http.response.start"]  # not held back
+        await send({"type": "http.response.body", "body": b"data: 1\n\n"})
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "headers": [(b"accept-encoding", b"gzip")]}
+    asyncio.run(GZipMiddleware(app)(scope, None, send))  # type: ignore[arg-type]
+    assert len(sent) == 2
+
+
+@pytest.mark.parametrize("accept", ["identity", None])
+def test_identity_answer_varies_on_accept_encoding(accept: str | None) -> None:
+    sent = raw_get(GZipMiddleware(text_app(BIG)), accept)
+    assert sent[0]["headers"] == [(b"vary", b"Accept-Encoding")]
+    assert sent[1]["body"] == BIG
+    small = raw_get(GZipMiddleware(text_app(b"tiny")), accept)
+    assert small[0]["headers"] == []
+
+
+def test_trailers_mean_no_content_length() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-length", b"1000")]
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": headers, "trailers": True}
+        )
+        await send({"type": "http.response.body", "body": BIG})
+        await send({"type": "http.response.trailers", "headers": []})
+
+    sent = raw_get(GZipMiddleware(app), "gzip")
+    assert not any(k == b"content-length" for k, _ in sent[0]["headers"])  # type: ignore[attr-defined]
+    assert gzip_decompress(sent[1]["body"]) == BIG  # type: ignore[arg-type]
+
+
+def test_responders_answer_one_way_whatever_is_accepted() -> None:
+    from asgi_middleware.gzip import GZipResponder, IdentityResponder
+
+    gzipped = raw_get(GZipResponder(text_app(BIG), 500), "identity")
+    assert gzip_decompress(gzipped[1]["body"]) == BIG  # type: ignore[arg-type]
+    plain = raw_get(IdentityResponder(text_app(BIG), 500), "gzip")
+    assert plain[0]["headers"] == [(b"vary", b"Accept-Encoding")]
+    assert plain[1]["body"] == BIG
+
+
+class _ThreadRecorder:
+    """A gzip codec that notes the thread each chunk was compressed in."""
+
+    threads: list[str] = []
+
+    def __init__(self, level: int) -> None:
+        self._inner = AVAILABLE["gzip"](level)
+
+    def compress(self, data: bytes) -> bytes:
+        import threading
+
+        self.threads.append(threading.current_thread().name)
+        return self._inner.compress(data)
+
+    def flush(self) -> bytes:
+        return self._inner.flush()
+
+
+def test_large_bodies_and_chunks_are_compressed_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from asgi_middleware import compression
+
+    monkeypatch.setattr(compression, "AVAILABLE", {"gzip": _ThreadRecorder})
+    _ThreadRecorder.threads = []
+    whole = raw_get(GZipMiddleware(text_app(BIG), thread_minimum_size=1000), "gzip")
+    assert gzip_decompress(whole[1]["body"]) == BIG  # type: ignore[arg-type]
+    small = raw_get(GZipMiddleware(text_app(BIG), thread_minimum_size=1001), "gzip")
+    assert gzip_decompress(small[1]["body"]) == BIG  # type: ignore[arg-type]
+    stream = raw_get(
+        GZipMiddleware(streaming_app([BIG, b"y" * 10]), thread_minimum_size=1000), "gzip"
+    )
+    assert gzip_decompress(b"".join(m["body"] for m in stream[1:])) == BIG + b"y" * 10  # type: ignore[misc]
+    main = [name.startswith("asgi-compression") for name in _ThreadRecorder.threads]
+    # whole in a thread, whole inline; the stream's big chunk in a thread, the rest inline
+    assert main == [True, False, True, False, False]
+
+
+def test_content_type_cache_is_bounded_and_answers_past_its_size() -> None:
+    from asgi_middleware.compression import CODING_CACHE_SIZE
+
+    app = GZipMiddleware(text_app(BIG))
+    for n in range(CODING_CACHE_SIZE + 5):
+        assert app.excludes(f"image/png; n={n}".encode()) is True
+        assert app.excludes(f"text/plain; n={n}".encode()) is False
+    assert len(app._excluded) == CODING_CACHE_SIZE

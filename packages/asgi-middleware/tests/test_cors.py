@@ -4,17 +4,22 @@ from asgi_middleware import CORSMiddleware
 from asgi_testclient import TestClient
 
 PREFLIGHT = {"Origin": "https://a.com", "Access-Control-Request-Method": "GET"}
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 
 
 def client(**kwargs: object) -> TestClient:
     return TestClient(CORSMiddleware(text_app(headers=[(b"vary", b"Cookie")]), **kwargs))  # type: ignore[arg-type]
 
 
-def test_non_cors_request_untouched() -> None:
+def test_non_cors_request_gets_no_cors_headers_but_varies_on_origin() -> None:
     response = client(allow_origins=["*"]).get("/")
     assert response.text == "hello"
     assert "access-control-allow-origin" not in response.headers
-    assert response.headers["vary"] == "Cookie"
+    # A cache must not serve this answer (no Allow-Origin) to a request that has an Origin.
+    assert response.headers["vary"] == "Cookie, Origin"
 
 
 def test_simple_request_wildcard_without_credentials() -> None:
@@ -23,7 +28,7 @@ def test_simple_request_wildcard_without_credentials() -> None:
     )
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["access-control-expose-headers"] == "X-A, X-B"
-    assert response.headers["vary"] == "Cookie"  # the answer doesn't depend on the origin
+    assert response.headers["vary"] == "Cookie, Origin"
 
 
 def test_wildcard_with_credentials_echoes_origin() -> None:
@@ -71,10 +76,12 @@ def test_preflight_allowed() -> None:
     assert response.status_code == 200
     assert response.text == "OK"
     assert response.headers["access-control-allow-origin"] == "https://a.com"
-    assert response.headers["access-control-allow-methods"] == "GET, POST"
-    assert "x-token" in response.headers["access-control-allow-headers"]
+    assert response.headers["access-control-allow-methods"] == "get, post"
+    assert response.headers["access-control-allow-headers"] == (
+        "Accept, Accept-Language, Content-Language, Content-Type, X-Token"
+    )
     assert response.headers["access-control-max-age"] == "600"
-    assert response.headers["vary"] == "Origin"
+    assert response.headers["vary"] == PREFLIGHT_VARY
 
 
 def test_preflight_wildcard_everything() -> None:
@@ -92,7 +99,7 @@ def test_preflight_wildcard_everything() -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["access-control-allow-headers"] == "X-Any"
     assert response.headers["access-control-max-age"] == "5"
-    assert "vary" not in response.headers
+    assert response.headers["vary"] == PREFLIGHT_VARY  # the allowed headers echo the request
 
 
 def test_preflight_all_headers_none_requested() -> None:
@@ -129,9 +136,44 @@ def test_private_network() -> None:
     allowed = client(allow_origins=["*"], allow_private_network=True).options("/", headers=headers)
     assert allowed.headers["access-control-allow-private-network"] == "true"
     denied = client(allow_origins=["*"]).options("/", headers=headers)
+    assert (denied.status_code, denied.text) == (400, "Disallowed CORS private-network")
     assert "access-control-allow-private-network" not in denied.headers
 
 
 def test_other_scopes_pass_through() -> None:
     with TestClient(CORSMiddleware(lifespan_app, allow_origins=["*"])):
         pass
+
+
+def test_allowed_headers_once_each_whatever_their_case() -> None:
+    response = client(allow_origins=["*"], allow_headers=["content-type", "x-b", "X-A"]).options(
+        "/", headers={**PREFLIGHT, "Access-Control-Request-Headers": "X-B, x-a"}
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-headers"] == (
+        "Accept, Accept-Language, Content-Language, Content-Type, X-A, x-b"
+    )
+
+
+def test_every_existing_vary_line_is_kept() -> None:
+    app = text_app(headers=[(b"vary", b"Accept-Encoding"), (b"vary", b"Accept-Language")])
+    for kwargs in ({"allow_origins": ["*"]}, {"allow_origins": ["https://a.com"]}):
+        response = TestClient(CORSMiddleware(app, **kwargs)).get(  # type: ignore[arg-type]
+            "/", headers={"Origin": "https://a.com"}
+        )
+        assert response.headers["vary"] == "Accept-Encoding, Accept-Language, Origin"
+
+
+def test_wildcard_methods_refuse_an_unknown_method() -> None:
+    response = client(allow_origins=["*"], allow_methods=["*"]).options(
+        "/", headers={**PREFLIGHT, "Access-Control-Request-Method": "CUSTOM"}
+    )
+    assert (response.status_code, response.text) == (400, "Disallowed CORS method")
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_vary_origin_added_to_an_answer_without_vary() -> None:
+    app = CORSMiddleware(text_app(headers=[(b"x-a", b"1")]), allow_origins=["https://a.com"])
+    response = TestClient(app).get("/", headers={"Origin": "https://a.com"})
+    assert response.headers["vary"] == "Origin"
+    assert response.headers["x-a"] == "1"

@@ -85,6 +85,20 @@ def test_response_started_only_reraises() -> None:
     assert [m["status"] for m in sent] == [200]  # no 500 after the start
 
 
+def test_handler_hears_of_errors_after_the_response_started() -> None:
+    heard: list[str] = []
+
+    def handler(request: Any, exc: Exception) -> Any:
+        heard.append(str(exc))
+        return JSONResponse({"never": "sent"}, status_code=500)
+
+    sent: list[Any] = []
+    with pytest.raises(ValueError, match="late"):
+        run(ServerErrorMiddleware(broken_after_start, handler=handler), {"type": "http"}, sent=sent)
+    assert heard == ["late"]
+    assert [m["status"] for m in sent] == [200]
+
+
 def test_ok_and_other_scopes() -> None:
     with TestClient(ServerErrorMiddleware(lifespan_app)):
         pass

@@ -52,3 +52,30 @@ def test_websocket_closed_without_denial_extension() -> None:
 def test_lifespan_passes_through() -> None:
     with TestClient(HTTPSRedirectMiddleware(lifespan_app)):
         pass
+
+
+@pytest.mark.parametrize(
+    ("host", "server", "location"),
+    [
+        ("testserver:000080", ("testserver", 80), "https://testserver/"),
+        ("testserver:0123", ("testserver", 80), "https://testserver:123/"),
+        ("testserver:65536", ("testserver", 80), "https://testserver/"),  # junk port: server's
+        ("[:::]", ("testserver", 8000), "https://testserver:8000/"),
+        ("[:::]", ("::1", 80), "https://[::1]/"),
+    ],
+)
+def test_a_bad_host_header_falls_back_to_the_server(
+    host: str, server: tuple[str, int], location: str
+) -> None:
+    scope = {"type": "http", "headers": [(b"host", host.encode())], "server": server}
+    sent = run(HTTPSRedirectMiddleware(text_app()), scope)
+    assert (sent[0]["status"], dict(sent[0]["headers"])[b"location"]) == (307, location.encode())
+
+
+def test_nowhere_to_redirect_to() -> None:
+    scope = {"type": "http", "headers": [(b"host", b"testserver:65536")]}
+    sent = run(HTTPSRedirectMiddleware(text_app()), scope)
+    assert (sent[0]["status"], sent[1]["body"]) == (400, b"Invalid host header")
+    ws = {"type": "websocket", "scheme": "ws", "path": "/", "headers": []}
+    sent = run(HTTPSRedirectMiddleware(text_app()), ws, [{"type": "websocket.connect"}])
+    assert sent == [{"type": "websocket.close", "code": 1008, "reason": "Invalid host"}]

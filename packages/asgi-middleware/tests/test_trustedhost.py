@@ -95,3 +95,32 @@ def test_websocket_denied_and_allowed() -> None:
 def test_lifespan_passes_through() -> None:
     with TestClient(TrustedHostMiddleware(lifespan_app, allowed_hosts=["example.com"])):
         pass
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("[::1]", 200),
+        ("[v1.foo]", 200),
+        ("api_service", 200),
+        ("api_service:000080", 200),
+        ("api_service:65536", 200),  # the port isn't what is trusted
+        ("[:::]", 400),  # not an IPv6 address
+        ("[::ffff:999.999.999.999]", 400),
+        ("[::1]@attacker", 400),
+        ("api_service/evil", 400),
+        ("api_service#evil", 400),
+    ],
+)
+def test_host_grammar(host: str, status: int) -> None:
+    c = client(allowed_hosts=["[::1]", "[v1.foo]", "api_service"])
+    assert c.get("/", headers={"Host": host}).status_code == status
+
+
+def test_allowed_hosts_default_and_listing() -> None:
+    assert TrustedHostMiddleware(text_app()).allowed_hosts == ["*"]
+    assert TrustedHostMiddleware(text_app(), ["Example.COM"]).allowed_hosts == ["example.com"]
+    with pytest.raises(ValueError, match=r"\*\.example\.com"):
+        TrustedHostMiddleware(text_app(), ["*example.com"])
+    with pytest.raises(TypeError, match="not a str"):
+        TrustedHostMiddleware(text_app(), "example.com")

@@ -126,3 +126,20 @@ def test_lookup_of_non_ascii_and_non_latin1_names() -> None:
     assert "☃" not in headers
     with pytest.raises(KeyError):
         headers["☃"]
+
+
+def test_add_vary_header_keeps_every_existing_line() -> None:
+    headers = MutableHeaders(raw=[(b"vary", b"Accept-Encoding"), (b"x", b"1")])
+    headers.append("Vary", "Accept-Language")
+    headers.add_vary_header("Origin")
+    assert headers.getlist("vary") == ["Accept-Encoding, Accept-Language, Origin"]
+    assert headers["x"] == "1"
+
+
+def test_add_vary_header_already_present_merges_lines_only() -> None:
+    one = MutableHeaders(raw=[(b"vary", b"Origin, Cookie")])
+    one.add_vary_header("cookie")
+    assert one.raw == [(b"vary", b"Origin, Cookie")]
+    two = MutableHeaders(raw=[(b"vary", b"Origin"), (b"vary", b"Cookie")])
+    two.add_vary_header("Origin")
+    assert two.getlist("vary") == ["Origin, Cookie"]

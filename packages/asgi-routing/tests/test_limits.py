@@ -9,7 +9,7 @@ from routing_driver import http
 
 from asgi_protocol.exceptions import HTTPException
 from asgi_protocol.types import Receive, Scope, Send
-from asgi_requests import BodyTooLarge
+from asgi_requests import BodyLimiter, BodyTooLarge
 from asgi_responses import PlainTextResponse, Response
 from asgi_routing import Mount, Route, Router
 
@@ -137,3 +137,33 @@ def test_bad_limits_fail_at_construction() -> None:
             Router(max_body_size=bad)  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="max_body_size"):
             Mount("/m", app=ReadAll(), max_body_size=bad)  # type: ignore[arg-type]
+
+
+def counted_outside(app: Any, limit: int, limiters: list[BodyLimiter]) -> Any:
+    """What a RequestBodyLimitMiddleware in front does: one limiter counting the body."""
+
+    async def outer(scope: Scope, receive: Receive, send: Send) -> None:
+        limiter = BodyLimiter(receive, limit, scope)
+        limiter.install(scope)
+        limiters.append(limiter)
+        await app(scope, limiter.receive, send)
+
+    return outer
+
+
+async def test_a_limit_in_front_is_taken_over_not_stacked() -> None:
+    router = Router(
+        [
+            Route("/big", upload, methods=["POST"], max_body_size=10),
+            Route("/default", upload, methods=["POST"]),
+        ],
+        max_body_size=3,
+    )
+    limiters: list[BodyLimiter] = []
+    app = counted_outside(router, 5, limiters)
+    # The route's own limit replaces the one in front (the innermost wins) ...
+    assert (await post(app, "/big", [b"1234", b"5678"], length=False)).text == "got 8"
+    assert (limiters[-1].limit, limiters[-1].received) == (10, 8)  # counted once, in front
+    # ... and so does the router's, for a route without one.
+    assert (await post(app, "/default", [b"1234"], length=False)).status == 413
+    assert limiters[-1].limit == 3

@@ -1,9 +1,15 @@
-"""GZipMiddleware (asgi-middleware)."""
+"""GZipMiddleware and its responders (asgi-middleware)."""
 
-from asgi_middleware import (
+from asgi_middleware.gzip import (
+    DEFAULT_EXCLUDED_CONTENT_TYPES,
     GZipMiddleware,
+    GZipResponder,
+    IdentityResponder,
 )
 
 __all__ = [
+    "DEFAULT_EXCLUDED_CONTENT_TYPES",
     "GZipMiddleware",
+    "GZipResponder",
+    "IdentityResponder",
 ]

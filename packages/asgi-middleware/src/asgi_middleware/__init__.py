@@ -16,6 +16,7 @@ from asgi_middleware.auth import (
 )
 from asgi_middleware.authentication import AuthenticationMiddleware
 from asgi_middleware.base import BaseHTTPMiddleware
+from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
 from asgi_middleware.errors import ServerErrorMiddleware
@@ -41,6 +42,7 @@ __all__ = [
     "Middleware",
     "MiddlewareFactory",
     "ProxyHeadersMiddleware",
+    "RequestBodyLimitMiddleware",
     "ServerErrorMiddleware",
     "Session",
     "SessionMiddleware",

@@ -3,6 +3,10 @@
 Everything that doesn't depend on the request (header bytes, method and header sets) is built
 once in __init__; a request pays for a dict lookup and, when it carries an Origin, a few
 appends to its response headers.
+
+Every answer varies on Origin: even with `allow_origins=["*"]` a request without an Origin gets
+no Access-Control-Allow-Origin, so a cache must not hand that answer to a cross-origin request.
+A preflight also varies on the Access-Control-Request-* headers it was answered from.
 """
 
 from __future__ import annotations
@@ -15,7 +19,21 @@ from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse, Response
 
 ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY")
-SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
+SAFELISTED_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
+
+_VARY_ORIGIN = (b"vary", b"Origin")
+
+
+def _header_list(configured: Sequence[str]) -> list[str]:
+    """The safelisted headers and `configured`, once each (any case), sorted for the answer."""
+    by_name: dict[str, str] = {h.lower(): h for h in SAFELISTED_HEADERS}
+    for header in configured:
+        by_name.setdefault(header.strip().lower(), header.strip())
+    return sorted(by_name.values(), key=str.lower)
 
 
 class CORSMiddleware:
@@ -35,18 +53,19 @@ class CORSMiddleware:
         self.allow_all_origins = "*" in allow_origins
         self.allow_origins = frozenset(o for o in allow_origins if o != "*")
         self.allow_origin_regex = re.compile(allow_origin_regex) if allow_origin_regex else None
-        methods = ALL_METHODS if "*" in allow_methods else tuple(m.upper() for m in allow_methods)
-        self.allow_methods = frozenset(methods)
+        methods = ALL_METHODS if "*" in allow_methods else tuple(allow_methods)
+        self.allow_methods = frozenset(m.upper() for m in methods)
         self.allow_all_headers = "*" in allow_headers
-        self.allow_headers = (
-            frozenset(h.lower() for h in allow_headers if h != "*") | SAFELISTED_HEADERS
-        )
+        header_list = _header_list([h for h in allow_headers if h != "*"])
+        self.allow_headers = frozenset(h.lower() for h in header_list)
         self.allow_credentials = allow_credentials
         self.allow_private_network = allow_private_network
         # With credentials a "*" answer is void for browsers, so the origin is echoed instead.
         self.echo_origin = not self.allow_all_origins or allow_credentials
 
         simple: list[tuple[bytes, bytes]] = []
+        if not self.echo_origin:
+            simple.append((b"access-control-allow-origin", b"*"))
         if allow_credentials:
             simple.append((b"access-control-allow-credentials", b"true"))
         if expose_headers:
@@ -55,12 +74,13 @@ class CORSMiddleware:
             )
         self.simple_headers = simple
 
-        preflight = {
-            "access-control-allow-methods": ", ".join(sorted(self.allow_methods)),
-            "access-control-max-age": str(max_age),
-        }
+        preflight = {"vary": PREFLIGHT_VARY}
+        if not self.echo_origin:
+            preflight["access-control-allow-origin"] = "*"
+        preflight["access-control-allow-methods"] = ", ".join(methods)
+        preflight["access-control-max-age"] = str(max_age)
         if not self.allow_all_headers:
-            preflight["access-control-allow-headers"] = ", ".join(sorted(self.allow_headers))
+            preflight["access-control-allow-headers"] = ", ".join(header_list)
         if allow_credentials:
             preflight["access-control-allow-credentials"] = "true"
         self.preflight_headers = preflight
@@ -84,10 +104,7 @@ class CORSMiddleware:
                 origin = value.decode("latin-1")
             elif key == b"access-control-request-method":
                 request_method = value.decode("latin-1")
-        if origin is None:  # not a CORS request: untouched
-            await self.app(scope, receive, send)
-            return
-        if scope["method"] == "OPTIONS" and request_method is not None:
+        if origin is not None and request_method is not None and scope["method"] == "OPTIONS":
             response = self.preflight_response(scope, origin, request_method)
             await response(scope, receive, send)
             return
@@ -98,48 +115,53 @@ class CORSMiddleware:
         failures = []
         if not self.is_allowed_origin(origin):
             failures.append("origin")
+        elif self.echo_origin:
+            headers["access-control-allow-origin"] = origin
         if request_method.upper() not in self.allow_methods:
             failures.append("method")
-        requested_headers = ""
+        requested_headers = None
         private_network = False
         for key, value in scope["headers"]:
             if key == b"access-control-request-headers":
                 requested_headers = value.decode("latin-1")
             elif key == b"access-control-request-private-network":
-                private_network = value.strip().lower() == b"true"
-        if self.allow_all_headers and requested_headers:
-            headers["access-control-allow-headers"] = requested_headers
-        elif requested_headers:
+                private_network = True
+        if self.allow_all_headers:
+            if requested_headers is not None:
+                headers["access-control-allow-headers"] = requested_headers
+        elif requested_headers is not None:
             asked = {h.strip().lower() for h in requested_headers.split(",") if h.strip()}
             if not asked <= self.allow_headers:
                 failures.append("headers")
-        if private_network and self.allow_private_network:
-            headers["access-control-allow-private-network"] = "true"
-        if self.echo_origin:
-            headers["vary"] = "Origin"
-            if "origin" not in failures:
-                headers["access-control-allow-origin"] = origin
-        else:
-            headers["access-control-allow-origin"] = "*"
+        if private_network:
+            if self.allow_private_network:
+                headers["access-control-allow-private-network"] = "true"
+            else:
+                failures.append("private-network")
         if failures:
             return PlainTextResponse(f"Disallowed CORS {', '.join(failures)}", 400, headers)
         return PlainTextResponse("OK", 200, headers)
 
-    def _simple_send(self, send: Send, origin: str) -> Send:
-        allowed = self.is_allowed_origin(origin)
+    def _simple_send(self, send: Send, origin: str | None) -> Send:
+        cors_headers: list[tuple[bytes, bytes]] = []
+        if origin is not None and self.is_allowed_origin(origin):
+            if self.echo_origin:
+                cors_headers = [(b"access-control-allow-origin", origin.encode("latin-1"))]
+                cors_headers.extend(self.simple_headers)
+            else:
+                cors_headers = self.simple_headers  # only read below
 
         # A plain function handing back `send`'s awaitable: no coroutine of its own per message.
         def cors_send(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
                 headers = message["headers"] = list(message.get("headers", ()))
-                if allowed:
-                    if self.echo_origin:
-                        headers.append((b"access-control-allow-origin", origin.encode("latin-1")))
-                    else:
-                        headers.append((b"access-control-allow-origin", b"*"))
-                    headers.extend(self.simple_headers)
-                if self.echo_origin:
-                    MutableHeaders(raw=headers).add_vary_header("Origin")
+                headers.extend(cors_headers)
+                for key, _ in headers:
+                    if key == b"vary":
+                        MutableHeaders(raw=headers).add_vary_header("Origin")
+                        break
+                else:  # the common case, without the merge's cost
+                    headers.append(_VARY_ORIGIN)
             return send(message)
 
         return cors_send

@@ -18,6 +18,7 @@ class ServerErrorMiddleware:
 
     With debug=True the answer is a traceback page (HTML for browsers, text otherwise);
     without it, `handler(request, exc)` if one was given, else a plain "Internal Server Error".
+    The handler is called even once the answer has begun; what it returns is then dropped.
     """
 
     def __init__(self, app: ASGIApp, handler: Handler | None = None, debug: bool = False) -> None:
@@ -46,17 +47,18 @@ class ServerErrorMiddleware:
                 except Exception as exc:
                     await inner.handle(exc, scope, receive, send, tracker.started)
         except Exception as exc:
-            if not tracker.started:
-                request = Request(scope, receive)
-                response: Any
-                if self.debug:
-                    response = self.debug_response(request, exc)
-                elif self.handler is not None:
-                    response = await call_handler(self.handler, request, exc)
-                else:
-                    response = self.error_response(request, exc)
-                if response is not None:
-                    await response(scope, receive, send)
+            request = Request(scope, receive)
+            response: Any = None
+            if self.handler is not None and not self.debug:
+                # Called even when the answer already began (say, a background task failed
+                # after it): a handler that reports errors must hear of every one.
+                response = await call_handler(self.handler, request, exc)
+            elif not tracker.started:
+                response = (self.debug_response if self.debug else self.error_response)(
+                    request, exc
+                )
+            if response is not None and not tracker.started:
+                await response(scope, receive, send)
             raise  # the server logs it; the client already has its 500
 
     def debug_response(self, request: Request, exc: Exception) -> Response:

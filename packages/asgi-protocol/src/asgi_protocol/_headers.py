@@ -172,10 +172,21 @@ class MutableHeaders(Headers, MutableMapping[str, str]):
         )
 
     def add_vary_header(self, vary: str) -> None:
-        existing = self.get("vary")
-        if existing is None:
-            self["vary"] = vary
+        """Add `vary` to the Vary header, keeping every value already there (on any line).
+
+        Several Vary lines are merged into one; a value already listed (any case) isn't repeated.
+        """
+        values = [v for k, v in self._list if k == b"vary"]
+        if not values:
+            self._list.append((b"vary", encode_header_value(vary)))
             return
-        present = {v.strip().lower() for v in existing.split(",")}
-        if vary.strip().lower() not in present:
-            self["vary"] = f"{existing}, {vary}"
+        present = {t.strip().lower() for v in values for t in v.split(b",")}
+        encoded = encode_header_value(vary)
+        if encoded.strip().lower() in present:
+            if len(values) == 1:
+                return
+            merged = b", ".join(values)
+        else:
+            merged = b", ".join([*values, encoded])
+        self._list[:] = [(k, v) for k, v in self._list if k != b"vary"]
+        self._list.append((b"vary", merged))

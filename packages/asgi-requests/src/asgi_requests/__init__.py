@@ -3,7 +3,7 @@
 from asgi_requests._connection import HTTPConnection
 from asgi_requests._cookies import parse_cookie_header
 from asgi_requests._forms import parse_options_header
-from asgi_requests._limits import limit_receive
+from asgi_requests._limits import MAX_BODY_SIZE_SCOPE_KEY, BodyLimiter, limit_receive
 from asgi_requests._request import Request, empty_receive, empty_send
 from asgi_requests.exceptions import (
     BodyAlreadyConsumed,
@@ -15,7 +15,9 @@ from asgi_requests.exceptions import (
 from asgi_requests.formparsers import FormParser, MultiPartException, MultiPartParser
 
 __all__ = [
+    "MAX_BODY_SIZE_SCOPE_KEY",
     "BodyAlreadyConsumed",
+    "BodyLimiter",
     "BodyTooLarge",
     "ClientDisconnect",
     "FormError",

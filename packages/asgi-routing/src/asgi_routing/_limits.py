@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from asgi_protocol.exceptions import handled_above
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
-from asgi_requests import BodyTooLarge, limit_receive
+from asgi_requests import MAX_BODY_SIZE_SCOPE_KEY, BodyLimiter, BodyTooLarge, limit_receive
 from asgi_routing._utils import answer_http_exceptions, http_error
 
-# Scope key holding the limit set by the nearest enclosing Router or Mount.
-SCOPE_KEY = "asgi_routing.max_body_size"
+# Scope key holding the limit in force: set by the nearest enclosing Router or Mount, or by a
+# RequestBodyLimitMiddleware in front (the one key every body limit of ours reads).
+SCOPE_KEY = MAX_BODY_SIZE_SCOPE_KEY
 
 
 def check_limit(max_body_size: int | None) -> int | None:
@@ -44,7 +45,14 @@ async def call_with_limit(
                 return
             break
 
-    limited = limit_receive(receive, limit)
+    limiter = BodyLimiter.active(scope)
+    if limiter is None:
+        limited = limit_receive(receive, limit)
+    else:
+        # An outer limit (RequestBodyLimitMiddleware) counts this body already: this one
+        # replaces its limit, so the innermost wins and nothing is counted twice.
+        limiter.limit = limit
+        limited = receive
     if handled_above(scope):
         # An exception middleware above answers BodyTooLarge (it is an HTTPException).
         await app(scope, limited, send)
