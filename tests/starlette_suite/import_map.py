@@ -98,7 +98,13 @@ class _Forwarding(types.ModuleType):
         source = self._source(name)
         if source is None:
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-        return getattr(*source)
+        try:
+            return getattr(*source)
+        except AttributeError as exc:
+            # Our module names itself in the message; after a migration the module a user
+            # imported *is* ours, so here it is the starlette name the test imported.
+            message = str(exc).replace(repr(source[0].__name__), repr(self.__name__))
+            raise AttributeError(message, name=name, obj=self) from None
 
     def __setattr__(self, name: str, value: object) -> None:
         source = None if name.startswith("__") else self._source(name)

@@ -86,6 +86,13 @@ def test_a_monkeypatch_through_a_view_is_undone_on_our_module(
     assert asgi_toolkit.concurrency.run_in_threadpool is original
 
 
+def test_a_missing_name_is_reported_under_the_name_imported(finder: None) -> None:
+    import starlette.status as view  # type: ignore[import-not-found]
+
+    with pytest.raises(AttributeError, match="^module 'starlette.status' has no attribute 'NOPE'"):
+        _ = view.NOPE
+
+
 def test_a_module_missing_from_the_map_does_not_import(finder: None) -> None:
     with pytest.raises(ModuleNotFoundError, match="no counterpart in the import map"):
         import starlette._private_unknown  # type: ignore[import-not-found]  # noqa: F401

@@ -9,7 +9,7 @@ from asgi_protocol.types import Receive, Scope, Send
 from asgi_requests import BodyTooLarge
 from asgi_testclient import TestClient
 
-TOO_LARGE = b"Request body exceeds the limit of 5 bytes"
+TOO_LARGE = b"Content Too Large"
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:

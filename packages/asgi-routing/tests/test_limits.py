@@ -52,7 +52,7 @@ async def test_route_limit_content_length_up_front() -> None:
     assert (await post(router, "/u", b"x" * 10)).text == "got 10"
     reply = await post(router, "/u", b"x" * 11)
     assert reply.status == 413
-    assert reply.text == "Request body exceeds the limit of 10 bytes"
+    assert reply.text == "Content Too Large"
 
 
 async def test_limit_while_streaming_without_content_length() -> None:
