@@ -1,11 +1,13 @@
 """The requests-based TestClient (asgi-testclient)."""
 
 from asgi_testclient import (
+    ASGIInstance,
     TestClient,
     WebSocketDenialResponse,
 )
 
 __all__ = [
+    "ASGIInstance",
     "TestClient",
     "WebSocketDenialResponse",
 ]

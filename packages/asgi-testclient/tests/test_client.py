@@ -8,7 +8,7 @@ import threading
 
 import pytest
 import requests
-from testclient_apps import echo_app, send_response
+from testclient_apps import echo_app, lifespan_echo, send_response
 
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_testclient import TestClient
@@ -35,22 +35,24 @@ def test_bad_base_url_is_refused(base_url: str) -> None:
 
 def test_no_thread_outlives_the_client() -> None:
     before = len(portal_threads())
-    with TestClient(echo_app) as client:
+    with TestClient(lifespan_echo) as client:
         client.get("/")
-        assert len(portal_threads()) == before + 1
+        assert len(portal_threads()) == before + 1  # the block's loop, shared
     assert len(portal_threads()) == before
     client = TestClient(echo_app)
-    assert len(portal_threads()) == before  # started lazily
-    client.get("/")
-    client.get("/")
-    assert len(portal_threads()) == before + 1  # one loop for the whole session
-    client.close()
     assert len(portal_threads()) == before
+    client.get("/")
+    assert len(portal_threads()) == before  # outside a block: a loop per request, then gone
+    response = client.get("/", stream=True)
+    assert len(portal_threads()) == before + 1  # ... kept while the response is read
+    response.close()
+    assert len(portal_threads()) == before
+    client.close()
 
 
 def test_an_unclosed_client_stops_its_thread_when_collected() -> None:
     before = len(portal_threads())
-    client = TestClient(echo_app)
+    client = TestClient(lifespan_echo).__enter__()
     client.get("/")
     assert len(portal_threads()) == before + 1
     del client
@@ -58,6 +60,19 @@ def test_an_unclosed_client_stops_its_thread_when_collected() -> None:
     for thread in portal_threads()[before:]:
         thread.join(timeout=5)
     assert len(portal_threads()) == before
+
+
+def test_requests_outside_a_block_each_get_a_loop() -> None:
+    loops: list[object] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        loops.append(asyncio.get_running_loop())
+        await send_response(send)
+
+    client = TestClient(app)
+    client.get("/")
+    client.get("/")
+    assert loops[0] is not loops[1]
 
 
 def test_one_loop_for_requests_and_lifespan() -> None:

@@ -12,7 +12,7 @@ import pytest
 import zstandard
 from requests.exceptions import ContentDecodingError
 
-from asgi_testclient._decode import decode_body
+from asgi_testclient._decode import Decoder, decode_body
 
 
 def test_each_coding() -> None:
@@ -60,3 +60,14 @@ def test_missing_codec_names_the_package(
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ContentDecodingError, match=f"pip install {module}"):
         decode_body(b"data", coding)
+
+
+def test_deflate_decoded_chunk_by_chunk_in_either_framing() -> None:
+    data = b"chunked " * 50
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    framings = [zlib.compress(data), raw.compress(data) + raw.flush()]
+    for encoded in framings:
+        decoder = Decoder("deflate")
+        out = b"".join(decoder.feed(encoded[n : n + 1]) for n in range(len(encoded)))
+        assert out + decoder.flush() == data
+    assert Decoder("gzip").flush() == b""  # nothing fed: nothing to flush

@@ -14,7 +14,7 @@ from testclient_apps import echo_app, read_body, send_response
 
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_testclient import ASGIProtocolError, NoResponseError, TestClient
-from asgi_testclient._transport import RawBody, request_chunks
+from asgi_testclient._transport import StreamingBody, request_chunks
 
 
 def echo(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
@@ -275,7 +275,7 @@ def test_trailers_are_accepted() -> None:
     with TestClient(app) as client:
         response = client.get("/")
     assert response.text == "data"
-    assert isinstance(response.raw, RawBody)
+    assert isinstance(response.raw, StreamingBody)
     assert response.raw.trailers == {"X-Sum": "1", "x-two": "2"}
 
 
@@ -395,7 +395,7 @@ async def websocket_message(scope: Scope, receive: Receive, send: Send) -> None:
     [
         (body_first, "before 'http.response.start'"),
         (start_twice, "'http.response.start' twice"),
-        (after_complete, "after the response was complete"),
+        (after_complete, "after response completed"),
         (websocket_message, "unexpected 'websocket.send'"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -246,7 +248,7 @@ def test_http_only_app_gives_a_clear_error() -> None:
 def test_bad_websocket_urls() -> None:
     with TestClient(echo_ws) as client, pytest.raises(ValueError, match="scheme must be"):
         client.websocket_connect("ftp://testserver/")
-    with TestClient(echo_ws) as client, pytest.raises(ValueError, match="has no host"):
+    with TestClient(echo_ws) as client, pytest.raises(ValueError, match="No host supplied"):
         client.websocket_connect("ws:///path")
 
 
@@ -325,3 +327,49 @@ def test_a_session_keeps_its_unnamed_client_alive() -> None:
         gc.collect()
         session.send_text("still here")
         assert session.receive_text() == "still here"
+
+
+def test_leaving_cancels_an_app_that_ignores_the_disconnect() -> None:
+    cancelled = threading.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    with TestClient(app).websocket_connect("/"):
+        pass
+    assert cancelled.is_set()
+
+
+def test_a_refused_handshake_stops_an_app_still_running() -> None:
+    cancelled = threading.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "websocket.close", "code": 1003})
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    with pytest.raises(WebSocketDisconnect):
+        TestClient(app).websocket_connect("/")
+    assert cancelled.is_set()
+
+
+def test_query_params_reach_the_websocket_scope() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        await send(
+            {"type": "websocket.send", "bytes": scope["raw_path"] + b"?" + scope["query_string"]}
+        )
+
+    with TestClient(app).websocket_connect("/path", params={"a": "1"}) as ws:
+        assert ws.receive_bytes() == b"/path?a=1"

@@ -53,4 +53,15 @@ async def echo_app(scope: Scope, receive: Receive, send: Send) -> None:
     )
 
 
+async def lifespan_echo(scope: Scope, receive: Receive, send: Send) -> None:
+    """`echo_app` that also answers the lifespan protocol (for `with TestClient(...)`)."""
+    if scope["type"] == "lifespan":
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await echo_app(scope, receive, send)
+
+
 Messages = list[Message]

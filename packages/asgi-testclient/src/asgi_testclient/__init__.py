@@ -6,15 +6,21 @@ lifespan, and `client.websocket_connect(url)` opens a websocket session.
 
 from asgi_protocol.exceptions import WebSocketDisconnect
 
-from ._client import TestClient
+from ._client import ASGI2App, ASGIInstance, TestClient
 from ._errors import ASGIProtocolError, LifespanError, NoResponseError, WebSocketDenialResponse
+from ._response import CookieJar, Headers, TestResponse
 from ._websocket import WebSocketTestSession
 
 __all__ = [
+    "ASGI2App",
+    "ASGIInstance",
     "ASGIProtocolError",
+    "CookieJar",
+    "Headers",
     "LifespanError",
     "NoResponseError",
     "TestClient",
+    "TestResponse",
     "WebSocketDenialResponse",
     "WebSocketDisconnect",
     "WebSocketTestSession",

@@ -2,35 +2,98 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import http.cookiejar
+import inspect
 import weakref
-from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, Self, TypeGuard, cast
 from urllib.parse import urlsplit
 
 import requests
 from requests.cookies import cookiejar_from_dict
 
-from asgi_protocol.types import ASGIApp
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 
 from ._lifespan import LifespanRunner
 from ._portal import Portal
-from ._transport import ASGIAdapter
+from ._response import CookieJar, TestResponse
+from ._scope import header_mapping
+from ._transport import ASGIAdapter, StreamingBody
 from ._websocket import WebSocketTestSession, open_websocket
 
 _SCHEMES = ("http://", "https://", "ws://", "wss://")
 
+#: An ASGI 2 app is called with the scope and returns this; the client runs those apps too.
+ASGIInstance = Callable[[Receive, Send], Awaitable[None]]
+ASGI2App = Callable[[Scope], ASGIInstance]
+
+# The backend options anyio's asyncio backend takes (Starlette passes them through).
+_ASYNCIO_OPTIONS = frozenset(("debug", "loop_factory", "use_uvloop"))
+
+
+def _is_asgi2(app: Any) -> TypeGuard[ASGI2App]:
+    """A class that is not awaitable, or a plain function of one argument: ASGI 2."""
+    if inspect.isclass(app):
+        return not hasattr(app, "__await__")
+    call = app if inspect.isfunction(app) or inspect.ismethod(app) else None
+    if call is None or inspect.iscoroutinefunction(call):
+        return False
+    try:
+        parameters = inspect.signature(call).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) == 1
+
+
+class _ASGI2Adapter:
+    """Runs an ASGI 2 app (`app(scope)` returns `instance(receive, send)`) as ASGI 3."""
+
+    def __init__(self, app: ASGI2App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope)(receive, send)
+
+
+def _loop_factory(
+    backend: str, options: Mapping[str, Any] | None
+) -> tuple[Callable[[], asyncio.AbstractEventLoop] | None, bool]:
+    """Check `backend=` / `backend_options=` (Starlette's signature): asyncio only."""
+    if backend != "asyncio":
+        reason = "it runs apps on asyncio only (no anyio, no trio)"
+        raise ValueError(f"TestClient backend {backend!r} is not supported: {reason}")
+    options = dict(options or {})
+    unknown = sorted(set(options) - _ASYNCIO_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown asyncio backend_options: {', '.join(unknown)}")
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = options.get("loop_factory")
+    if options.get("use_uvloop"):
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    return factory, bool(options.get("debug", False))
+
 
 class TestClient(requests.Session):
-    """Drive `app` in-process with the `requests` API; `with` runs its lifespan too."""
+    """Drive `app` in-process with the `requests` API; `with` runs its lifespan too.
+
+    Inside `with TestClient(app) as client:` every request, websocket and the lifespan run on
+    one event loop; outside it each request gets an event loop of its own (as in Starlette).
+    """
 
     __test__ = False  # not a pytest test class, despite the name
 
     def __init__(
         self,
-        app: ASGIApp,
+        app: ASGIApp | ASGI2App,
         base_url: str = "http://testserver",
         raise_server_exceptions: bool = True,
         root_path: str = "",
+        backend: str = "asyncio",
+        backend_options: Mapping[str, Any] | None = None,
         cookies: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
@@ -40,16 +103,19 @@ class TestClient(requests.Session):
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
-        self.app = app
+        self._loop_factory, self._loop_debug = _loop_factory(backend, backend_options)
+        self.async_backend = {"backend": backend, "backend_options": dict(backend_options or {})}
+        self.app: ASGIApp = _ASGI2Adapter(app) if _is_asgi2(app) else cast(ASGIApp, app)
         self.base_url = base_url.rstrip("/")
         self.follow_redirects = follow_redirects
         self.trust_env = False  # no proxies or .netrc credentials from the environment
-        self.portal = Portal()
+        self.portal = self._new_portal()  # the loop of a `with` block
+        self._in_block = False
         # A client nobody closes still stops its loop thread once it is garbage collected.
         weakref.finalize(self, self.portal.stop)
         self.adapter = ASGIAdapter(
-            app,
-            self.portal,
+            self.app,
+            self._portal_for_request,
             raise_server_exceptions=raise_server_exceptions,
             root_path=root_path,
             client=client,
@@ -59,9 +125,32 @@ class TestClient(requests.Session):
         self.headers["User-Agent"] = "testclient"
         if headers:
             self.headers.update(headers)
-        if cookies:
-            cookiejar_from_dict(dict(cookies), self.cookies)  # type: ignore[no-untyped-call]
+        self.cookies = cookies  # the setter takes a mapping
         self._lifespan: LifespanRunner | None = None
+
+    def _new_portal(self) -> Portal:
+        return Portal(self._loop_factory, debug=self._loop_debug)
+
+    def _portal_for_request(self) -> tuple[Portal, Callable[[], None]]:
+        """The loop one request or websocket runs on, and what to call when it is done."""
+        if self._in_block:
+            return self.portal, lambda: None
+        portal = self._new_portal()
+        return portal, portal.stop
+
+    @property  # type: ignore[override]
+    def cookies(self) -> CookieJar:
+        """The session's cookie jar (requests' jar, with httpx's `.jar` and `.delete()`)."""
+        return self._cookies
+
+    @cookies.setter
+    def cookies(self, value: Any) -> None:
+        jar = CookieJar()
+        if isinstance(value, http.cookiejar.CookieJar):
+            jar.update(value)
+        elif value is not None:
+            cookiejar_from_dict(dict(value), jar)  # type: ignore[no-untyped-call]
+        self._cookies = jar
 
     @property
     def app_state(self) -> dict[str, Any]:
@@ -69,7 +158,7 @@ class TestClient(requests.Session):
         return self.adapter.state
 
     def _url(self, url: str | bytes) -> str:
-        text = url.decode("utf-8") if isinstance(url, bytes) else url
+        text = url.decode("utf-8") if isinstance(url, bytes) else str(url)
         if "://" in text.split("?", 1)[0]:
             return text
         return f"{self.base_url}/{text.lstrip('/')}"
@@ -95,11 +184,13 @@ class TestClient(requests.Session):
         *,
         content: Any = None,
         follow_redirects: bool | None = None,
-    ) -> requests.Response:
-        """As `requests.Session.request`, plus httpx-style `content=` and `follow_redirects=`.
+        extensions: Mapping[str, Any] | None = None,
+    ) -> TestResponse:
+        """As `requests.Session.request`, plus httpx's `content=`, `follow_redirects=` and
+        `extensions=` (accepted, unused).
 
         Relative URLs join `base_url`; redirects follow the client's default unless this call
-        says otherwise.
+        says otherwise. `timeout` is accepted and ignored: the app runs in-process.
         """
         if content is not None:
             if data is not None:
@@ -109,12 +200,12 @@ class TestClient(requests.Session):
             allow_redirects = follow_redirects
         if allow_redirects is None:
             allow_redirects = self.follow_redirects
-        return super().request(
+        response = super().request(
             method,
             self._url(url),
             params=params,
             data=data,
-            headers=headers,
+            headers=header_mapping(headers),
             cookies=cookies,
             files=files,
             auth=auth,
@@ -127,30 +218,88 @@ class TestClient(requests.Session):
             cert=cert,
             json=json,
         )
+        return cast(TestResponse, response)
+
+    def build_request(
+        self,
+        method: str,
+        url: str | bytes,
+        *,
+        params: Any = None,
+        content: Any = None,
+        data: Any = None,
+        files: Any = None,
+        json: Any = None,
+        headers: Any = None,
+        cookies: Any = None,
+    ) -> requests.PreparedRequest:
+        """A prepared request, for `client.send(request, stream=...)` (httpx's pair)."""
+        if content is not None:
+            if data is not None:
+                raise TypeError("pass either content= or data=, not both")
+            data = content
+        request = requests.Request(
+            method,
+            self._url(url),
+            params=params,
+            data=data,
+            files=files,
+            json=json,
+            headers=header_mapping(headers),
+            cookies=cookies,
+        )
+        return self.prepare_request(request)
+
+    # requests has a session attribute `stream` (the default of `stream=`), httpx a method
+    # `stream()`: one object serves both (see _StreamSetting).
+    @property  # type: ignore[override]
+    def stream(self) -> _StreamSetting:
+        return _StreamSetting(self, self._stream_default)
+
+    @stream.setter
+    def stream(self, value: bool) -> None:
+        self._stream_default = bool(value)
+
+    @contextlib.contextmanager
+    def _stream(self, method: str, url: str | bytes, **kwargs: Any) -> Iterator[TestResponse]:
+        """`with client.stream("GET", "/events") as response:` (httpx's streaming request).
+
+        It returns as soon as the app has sent its headers; `iter_raw()`, `iter_bytes()`,
+        `iter_text()`, `iter_content()` and `iter_lines()` read the body as the app sends it.
+        Leaving the block cancels an app that has not finished its response, and waits for one
+        that has (background tasks included, raising their error).
+        """
+        response = self.request(method, url, stream=True, **kwargs)
+        try:
+            yield response
+        except BaseException:
+            _close_quietly(response)
+            raise
+        response.close()
 
     # requests makes GET/OPTIONS follow redirects and HEAD not; here all follow the client default.
-    def get(self, url: str | bytes, **kwargs: Any) -> requests.Response:
+    def get(self, url: str | bytes, **kwargs: Any) -> TestResponse:
         return self.request("GET", url, **kwargs)
 
-    def options(self, url: str | bytes, **kwargs: Any) -> requests.Response:
+    def options(self, url: str | bytes, **kwargs: Any) -> TestResponse:
         return self.request("OPTIONS", url, **kwargs)
 
-    def head(self, url: str | bytes, **kwargs: Any) -> requests.Response:
+    def head(self, url: str | bytes, **kwargs: Any) -> TestResponse:
         return self.request("HEAD", url, **kwargs)
 
     # Re-declared so that type checkers accept the extra `content=` / `follow_redirects=`.
     def post(
         self, url: str | bytes, data: Any = None, json: Any = None, **kwargs: Any
-    ) -> requests.Response:
+    ) -> TestResponse:
         return self.request("POST", url, data=data, json=json, **kwargs)
 
-    def put(self, url: str | bytes, data: Any = None, **kwargs: Any) -> requests.Response:
+    def put(self, url: str | bytes, data: Any = None, **kwargs: Any) -> TestResponse:
         return self.request("PUT", url, data=data, **kwargs)
 
-    def patch(self, url: str | bytes, data: Any = None, **kwargs: Any) -> requests.Response:
+    def patch(self, url: str | bytes, data: Any = None, **kwargs: Any) -> TestResponse:
         return self.request("PATCH", url, data=data, **kwargs)
 
-    def delete(self, url: str | bytes, **kwargs: Any) -> requests.Response:
+    def delete(self, url: str | bytes, **kwargs: Any) -> TestResponse:
         return self.request("DELETE", url, **kwargs)
 
     def websocket_connect(
@@ -159,11 +308,15 @@ class TestClient(requests.Session):
         subprotocols: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
+        params: Any = None,
     ) -> WebSocketTestSession:
         """Open a websocket to the app; use the result as a context manager."""
         full = self._url(url)
         scheme, rest = full.split("://", 1)
         scheme = {"http": "ws", "https": "wss"}.get(scheme.lower(), scheme.lower())
+        # Prepared as the http(s) URL (requests encodes params and matches cookies only there),
+        # then sent with the websocket scheme.
+        http = {"ws": "http", "wss": "https"}.get(scheme, scheme)
         extra = {
             "connection": "upgrade",
             "upgrade": "websocket",
@@ -174,8 +327,11 @@ class TestClient(requests.Session):
             extra["sec-websocket-protocol"] = ", ".join(subprotocols)
         extra.update(headers or {})
         prepared = self.prepare_request(
-            requests.Request("GET", f"{scheme}://{rest}", headers=extra, cookies=cookies)
+            requests.Request(
+                "GET", f"{http}://{rest}", headers=extra, cookies=cookies, params=params
+            )
         )
+        prepared.url = f"{scheme}://{(prepared.url or '').split('://', 1)[1]}"
         session = open_websocket(self.adapter, prepared)
         # The session needs the client's loop: keep the client alive as long as the session,
         # even in `with TestClient(app).websocket_connect("/") as ws:` where nothing else does.
@@ -184,6 +340,7 @@ class TestClient(requests.Session):
 
     def __enter__(self) -> Self:
         self.adapter.state.clear()  # each `with` block starts from a fresh lifespan state
+        self._in_block = True
         self._lifespan = LifespanRunner(self.app, self.portal, self.adapter.state)
         try:
             self._lifespan.startup()
@@ -196,15 +353,51 @@ class TestClient(requests.Session):
     def __exit__(self, *exc_info: object) -> None:
         lifespan, self._lifespan = self._lifespan, None
         try:
+            self.adapter.close()  # responses left open: their apps are cancelled first
             if lifespan is not None:
                 lifespan.shutdown()
         finally:
             self.close()
 
     def close(self) -> None:
-        """Close the session and stop the event-loop thread (no thread outlives the client)."""
-        super().close()
-        self.portal.stop()
+        """Close the session, cancel the apps of unfinished responses, and stop the `with`
+        block's event-loop thread (no thread outlives the client)."""
+        try:
+            super().close()  # closes the adapter
+        finally:
+            self._in_block = False
+            self.portal.stop()
 
 
-__all__ = ["TestClient"]
+class _StreamSetting:
+    """`client.stream`: called, httpx's streaming request (a context manager); read as a bool,
+    requests' session-wide default for `stream=` (False unless set)."""
+
+    def __init__(self, client: TestClient, default: bool) -> None:
+        self._client = client
+        self._default = default
+
+    def __bool__(self) -> bool:
+        return self._default
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self) == other if isinstance(other, bool) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._default)
+
+    def __call__(
+        self, method: str, url: str | bytes, **kwargs: Any
+    ) -> contextlib.AbstractContextManager[TestResponse]:
+        return self._client._stream(method, url, **kwargs)
+
+
+def _close_quietly(response: TestResponse) -> None:
+    """Close a response while another exception is on its way: don't let the app's hide it."""
+    cast(StreamingBody, response.raw)._raise = False
+    response.close()
+
+
+__all__ = ["ASGI2App", "ASGIInstance", "TestClient"]

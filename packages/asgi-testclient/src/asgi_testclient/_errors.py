@@ -10,11 +10,15 @@ if TYPE_CHECKING:
     import requests
 
 
-class NoResponseError(RuntimeError):
+# Both are also AssertionErrors: Starlette's client reports these app bugs with `assert`, so a
+# suite that expects `pytest.raises(AssertionError)` for them runs unchanged.
+
+
+class NoResponseError(RuntimeError, AssertionError):
     """The app returned without starting a response (or accepting/closing a websocket)."""
 
 
-class ASGIProtocolError(RuntimeError):
+class ASGIProtocolError(RuntimeError, AssertionError):
     """The app sent a message that is not valid at this point of the ASGI conversation."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -19,7 +19,14 @@ T = TypeVar("T")
 class Portal:
     """Starts its loop thread lazily, on the first call, and joins it in `stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+        *,
+        debug: bool = False,
+    ) -> None:
+        self._loop_factory = loop_factory or asyncio.new_event_loop
+        self._debug = debug
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -31,7 +38,8 @@ class Portal:
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._loop is None:
-                loop = asyncio.new_event_loop()
+                loop = self._loop_factory()
+                loop.set_debug(self._debug)
                 ready = threading.Event()
                 thread = threading.Thread(
                     target=self._run, args=(loop, ready), name="asgi-testclient-portal", daemon=True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +24,33 @@ WEBSOCKET_EXTENSIONS: dict[str, dict[str, Any]] = {"websocket.http.response": {}
 
 def _header_bytes(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
+class RepeatedHeader(str):
+    """A header given several times (httpx takes a list of pairs, requests only a mapping):
+    requests carries it as the values joined with ", "; the scope gets one entry per value."""
+
+    values: tuple[str, ...]
+
+    def __new__(cls, values: Sequence[str]) -> RepeatedHeader:
+        header = super().__new__(cls, ", ".join(values))
+        header.values = tuple(values)
+        return header
+
+
+def header_mapping(headers: Any) -> Any:
+    """`headers` as requests takes them: a list of (name, value) pairs becomes a dict."""
+    if headers is None or isinstance(headers, Mapping):
+        return headers
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for name, value in headers:
+        key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        grouped.setdefault(key.lower(), (key, []))[1].append(text)
+    return {
+        key: values[0] if len(values) == 1 else RepeatedHeader(values)
+        for key, values in grouped.values()
+    }
 
 
 def build_scope(
@@ -48,13 +75,12 @@ def build_scope(
             f"cannot send a {kind} request to {url!r}: the scheme must be one of "
             f"{', '.join(sorted(allowed))}"
         )
-    if not parts.hostname:
-        raise ValueError(f"the URL {url!r} has no host")
     raw = parts.path or "/"
     raw_path = (root_path + raw).encode("ascii")
     headers = [
         (_header_bytes(name).lower(), _header_bytes(value))
-        for name, value in request.headers.items()
+        for name, given in request.headers.items()
+        for value in (given.values if isinstance(given, RepeatedHeader) else (given,))
     ]
     if not any(name == b"host" for name, _ in headers):
         headers.insert(0, (b"host", parts.netloc.rsplit("@", 1)[-1].encode("ascii")))
@@ -63,7 +89,7 @@ def build_scope(
         "asgi": dict(ASGI_VERSION),
         "http_version": "1.1",
         "scheme": scheme,
-        "server": (parts.hostname, parts.port or DEFAULT_PORTS[scheme]),
+        "server": (parts.hostname, DEFAULT_PORTS[scheme] if parts.port is None else parts.port),
         "client": client,
         "root_path": root_path,
         "path": unquote(root_path + raw),

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import queue
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
@@ -38,9 +41,20 @@ class WebSocketTestSession:
 
     __test__ = False
 
-    def __init__(self, app: ASGIApp, portal: Portal, scope: dict[str, Any]) -> None:
+    #: How long leaving the `with` block waits, after the disconnect, for the app to return
+    #: before it cancels the app (one that sleeps or streams forever must not hang the test).
+    close_grace = 0.25
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        portal: Portal,
+        scope: dict[str, Any],
+        release: Callable[[], None] | None = None,
+    ) -> None:
         self.app = app
         self.portal = portal
+        self._release = release or (lambda: None)
         self.scope = scope
         self.accepted_subprotocol: str | None = None
         self.extra_headers: list[tuple[bytes, bytes]] = []
@@ -77,6 +91,8 @@ class WebSocketTestSession:
 
         try:
             await self.app(self.scope, receive, send)
+        except asyncio.CancelledError:
+            self._from_app.put(_Ended())  # cancelled on exit: the app ignored the disconnect
         except Exception as exc:
             self._from_app.put(_Ended(exc))
         else:
@@ -86,10 +102,20 @@ class WebSocketTestSession:
         assert self._to_app is not None
         await self._to_app.put(message)
 
-    def _next(self) -> Message | _Ended:
+    async def _cancel(self) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.wait([self._task])
+
+    async def _stop(self) -> None:
+        """After a refused handshake: an app still running then is cancelled."""
+        if self._task is not None and not self._task.done():
+            await self._cancel()
+
+    def _next(self, timeout: float | None = None) -> Message | _Ended:
         if self._ended is not None:
             return self._ended
-        item = self._from_app.get()
+        item = self._from_app.get(timeout=timeout)
         if isinstance(item, _Ended):
             # Later reads see a plain end: the app's error is raised to the test only once.
             self._ended = _Ended()
@@ -228,11 +254,26 @@ class WebSocketTestSession:
     def __enter__(self) -> Self:
         return self
 
+    def _drain(self) -> _Ended:
+        """Skip what the app sent that the test did not read, up to its end (cancel it if it
+        is still running after `close_grace`)."""
+        deadline = time.monotonic() + self.close_grace
+        while True:
+            try:
+                item = self._next(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.portal.call(self._cancel())
+                deadline = math.inf
+                continue
+            if isinstance(item, _Ended):
+                return item
+
     def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
-        self.close()
-        item = self._next()
-        while not isinstance(item, _Ended):  # drain what the app sent that the test did not read
-            item = self._next()
+        try:
+            self.close()
+            item = self._drain()
+        finally:
+            self._release()
         error = item.error
         if exc_type is None and error is not None and not isinstance(error, WebSocketDisconnect):
             raise error
@@ -241,6 +282,12 @@ class WebSocketTestSession:
 def open_websocket(adapter: ASGIAdapter, request: requests.PreparedRequest) -> WebSocketTestSession:
     """Build the scope, run the handshake, and return the open session."""
     scope = adapter.scope_for(request, "websocket")
-    session = WebSocketTestSession(adapter.app, adapter.portal, scope)
-    session.handshake()
+    portal, release = adapter.portal_for_request()
+    session = WebSocketTestSession(adapter.app, portal, scope, release)
+    try:
+        session.handshake()
+    except BaseException:
+        session.portal.call(session._stop())
+        release()
+        raise
     return session
