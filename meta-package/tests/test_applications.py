@@ -6,7 +6,7 @@ import pytest
 
 from asgi_lifetime import AppTasks, LifespanManager
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
-from asgi_testclient import LifespanError, TestClient
+from asgi_testclient import TestClient
 from asgi_toolkit import (
     App,
     HTTPException,
@@ -425,8 +425,51 @@ def test_startup_failure_stops_the_client() -> None:
         raise ConnectionError("database down")
 
     app = App(on_startup=[fail])
-    with pytest.raises(LifespanError, match="database down"), TestClient(app):
-        pass
+    client = TestClient(app)
+    with pytest.raises(ConnectionError, match="database down"), client:  # the app's own
+        pass  # pragma: no cover
+    assert not client.portal.running
+
+
+class MiddlewareBroken(Exception):
+    pass
+
+
+class CrashesOnEveryScope:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        raise MiddlewareBroken("in the middleware")
+
+
+class CrashesWhenBuilt:
+    def __init__(self, app: Any) -> None:
+        raise MiddlewareBroken("while the stack is built")
+
+
+@pytest.mark.parametrize("middleware", [CrashesOnEveryScope, CrashesWhenBuilt])
+def test_a_broken_middleware_fails_the_startup_with_its_own_error(middleware: Any) -> None:
+    # Lifespan scopes go through the user middleware, and the stack is built by the first one.
+    app = App(middleware=[Middleware(middleware)])
+    with pytest.raises(MiddlewareBroken), TestClient(app):
+        pass  # pragma: no cover
+
+
+def test_user_middleware_sees_the_lifespan_scope() -> None:
+    seen: list[str] = []
+
+    class Spy:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            seen.append(scope["type"])
+            await self.app(scope, receive, send)
+
+    with TestClient(App(middleware=[Middleware(Spy)])) as client:
+        client.get("/")
+    assert seen == ["lifespan", "http"]
 
 
 def test_handlers_start_app_tasks_through_request_state() -> None:

@@ -2,11 +2,14 @@
 
 The stack, from the outside in (built lazily on the first call, then never per request):
 
-    Lifespan            answers "lifespan" scopes (asgi-lifetime); passes the rest through
     ServerErrorMiddleware   500 handler / debug page; outermost so it sees every error
     ...user middleware, in the order given...
     ExceptionMiddleware     handlers by exception class and status code
-    Router
+    Router                  routes; answers "lifespan" scopes with asgi-lifetime's runner
+
+Lifespan scopes travel the whole stack, as in Starlette: a middleware sees them (and one that
+crashes on them, or drops them, fails the startup), and the stack is built by the first scope
+a server sends, the lifespan one, so an error building it fails the startup too.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from asgi_lifetime import AppTasks, Lifespan
+from asgi_lifetime import AppTasks
 from asgi_middleware import ExceptionMiddleware, Middleware, ServerErrorMiddleware
 from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_protocol.datastructures import State, URLPath
@@ -48,19 +51,22 @@ class App:
     ) -> None:
         self._debug = debug
         self.state = State()
-        self.router = Router(routes, max_body_size=max_body_size)
+        # The router answers the lifespan (the context receives this App: scope["app"]);
+        # a lifespan and hooks together are refused there (ValueError).
+        self.router = Router(
+            routes,
+            lifespan=lifespan,
+            on_startup=on_startup,
+            on_shutdown=on_shutdown,
+            max_body_size=max_body_size,
+        )
         self.exception_handlers: dict[Any, ExceptionHandler] = dict(exception_handlers or {})
         self.user_middleware: list[Middleware] = list(middleware or [])
         # Built on the first call; None means "not started", so the stack can still change.
         self.middleware_stack: ASGIApp | None = None
-        # Validates the lifespan arguments now (ValueError if both kinds are given); the
-        # context receives this App, not the middleware stack.
-        self._lifespan = Lifespan(
-            self.router, on_startup, on_shutdown, lifespan, owner=self, grace_period=5.0
-        )
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Wrap the router in the middleware, outermost first; lifespan around it all."""
+        """Wrap the router in the middleware, outermost first."""
         debug = self.debug
         error_handler: ExceptionHandler | None = None
         handlers: dict[Any, ExceptionHandler] = {}
@@ -80,8 +86,7 @@ class App:
         app: ASGIApp = self.router.middleware_stack
         for cls, args, kwargs in reversed(middleware):
             app = cls(app, *args, **kwargs)
-        self._lifespan.app = app
-        return self._lifespan
+        return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Hot path: two scope writes and one None check; the stack itself was built once.
@@ -91,11 +96,7 @@ class App:
         stack = self.middleware_stack
         if stack is None:
             stack = self.middleware_stack = self.build_middleware_stack()
-        if scope["type"] == "lifespan":
-            await stack(scope, receive, send)
-        else:
-            # Requests go straight below the lifespan layer: one coroutine less per request.
-            await self._lifespan.app(scope, receive, send)
+        await stack(scope, receive, send)
 
     @property
     def debug(self) -> bool:
@@ -114,7 +115,7 @@ class App:
     @property
     def tasks(self) -> AppTasks:
         """The app-scoped task group of the running lifespan (drained at shutdown)."""
-        return self._lifespan.tasks
+        return self.router.lifespan_runner.tasks
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         return self.router.url_path_for(name, **path_params)

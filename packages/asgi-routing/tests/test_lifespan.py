@@ -25,19 +25,41 @@ async def test_hooks_run_in_order_sync_and_async() -> None:
     async def async_start() -> None:
         log.append("async start")
 
-    @contextlib.asynccontextmanager
-    async def context(app: Any) -> AsyncIterator[None]:
-        log.append(f"enter {type(app).__name__}")
-        yield
-        log.append("exit")
-
     router = Router(
-        lifespan=context,
         on_startup=[lambda: log.append("sync start"), async_start],
         on_shutdown=[lambda: log.append("stop")],
     )
     assert await lifespan(router) == COMPLETE
-    assert log == ["sync start", "async start", "enter Router", "exit", "stop"]
+    assert log == ["sync start", "async start", "stop"]
+
+
+def test_a_lifespan_and_hooks_together_are_refused() -> None:
+    # One rule for every lifespan of the toolkit (asgi-lifetime's runner answers them all).
+    @contextlib.asynccontextmanager
+    async def context(app: Any) -> AsyncIterator[None]:
+        yield  # pragma: no cover - never entered
+
+    with pytest.raises(ValueError, match="not both"):
+        Router(lifespan=context, on_startup=[print])
+    router = Router(lifespan=context)
+    with pytest.raises(ValueError, match="not both"):
+        router.add_event_handler("shutdown", print)
+
+
+async def test_the_lifespan_context_can_be_replaced() -> None:
+    log: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def context(app: Any) -> AsyncIterator[None]:
+        log.append(f"enter {type(app).__name__}")
+        yield
+
+    router = Router()
+    assert router.lifespan_context is None
+    router.lifespan_context = context  # as FastAPI-style code does
+    assert router.lifespan_context is context
+    assert await lifespan(router) == COMPLETE
+    assert log == ["enter Router"]
 
 
 async def test_state_is_merged() -> None:
@@ -46,8 +68,9 @@ async def test_state_is_merged() -> None:
         yield {"db": "conn"}
 
     state: dict[str, Any] = {"existing": 1}
-    assert await lifespan(Router(lifespan=context), state) == COMPLETE
-    assert state == {"existing": 1, "db": "conn"}
+    router = Router(lifespan=context)
+    assert await lifespan(router, state) == COMPLETE
+    assert state == {"existing": 1, "db": "conn", "tasks": router.lifespan_runner.tasks}
 
 
 async def test_state_without_server_support_fails_startup() -> None:
@@ -103,7 +126,8 @@ async def test_startup_failure_is_reported_and_raised() -> None:
     sent, exc = await _run_collecting(Router(on_startup=[boom]))
     assert await lifespan(Router()) == COMPLETE
     assert isinstance(exc, ValueError)
-    assert sent == [{"type": "lifespan.startup.failed", "message": "ValueError('no db')"}]
+    assert [m["type"] for m in sent] == ["lifespan.startup.failed"]
+    assert sent[0]["message"].endswith("ValueError: no db\n")  # the traceback, for the log
 
 
 async def test_shutdown_failure_is_reported_and_raised() -> None:
@@ -112,10 +136,8 @@ async def test_shutdown_failure_is_reported_and_raised() -> None:
 
     sent, exc = await _run_collecting(Router(on_shutdown=[boom]))
     assert isinstance(exc, RuntimeError)
-    assert sent == [
-        {"type": "lifespan.startup.complete"},
-        {"type": "lifespan.shutdown.failed", "message": "RuntimeError('stuck')"},
-    ]
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.failed"]
+    assert sent[1]["message"].endswith("RuntimeError: stuck\n")
 
 
 async def test_app_in_scope_is_passed_to_lifespan() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from contextlib import closing
 
 import pytest
 import requests
@@ -96,7 +97,7 @@ def test_one_loop_for_requests_and_lifespan() -> None:
 
 
 async def test_works_inside_a_running_loop() -> None:
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         assert client.get("/inside").json()["scope"]["path"] == "/inside"
 
 
@@ -108,7 +109,7 @@ def test_exit_without_enter_only_closes() -> None:
 
 
 def test_absolute_and_bytes_urls() -> None:
-    with TestClient(echo_app, base_url="http://testserver/base") as client:
+    with closing(TestClient(echo_app, base_url="http://testserver/base")) as client:
         assert client.get(b"/x").json()["scope"]["path"] == "/base/x"
         assert client.get("http://testserver/y?a=://").json()["scope"]["path"] == "/y"
         assert client.get("z?next=http://a").json()["scope"]["path"] == "/base/z"

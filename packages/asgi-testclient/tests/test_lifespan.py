@@ -7,9 +7,16 @@ from typing import Any
 import pytest
 from testclient_apps import read_body, send_response
 
-from asgi_protocol.types import Receive, Scope, Send
-from asgi_testclient import ASGIProtocolError, LifespanError, TestClient
-from asgi_testclient._lifespan import LifespanRunner
+from asgi_lifetime import LifespanDriver
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_testclient import (
+    LifespanError,
+    LifespanNotSupported,
+    LifespanProtocolError,
+    LifespanShutdownFailed,
+    LifespanStartupFailed,
+    TestClient,
+)
 
 
 class Recorder:
@@ -59,21 +66,55 @@ def test_no_lifespan_without_with() -> None:
         client.close()
 
 
-async def unsupported_raises(scope: Scope, receive: Receive, send: Send) -> None:
-    if scope["type"] != "http":
-        raise ValueError("http only")
+async def http_only(scope: Scope, receive: Receive, send: Send) -> None:
+    """An app that knows nothing of lifespan: it answers every scope like a request."""
     await send_response(send, b"served")
 
 
-async def unsupported_returns(scope: Scope, receive: Receive, send: Send) -> None:
-    if scope["type"] == "http":
-        await send_response(send, b"served")
-
-
-@pytest.mark.parametrize("app", [unsupported_raises, unsupported_returns])
-def test_apps_without_lifespan_are_tolerated(app: Any) -> None:
-    with TestClient(app) as client:
+def test_an_app_that_does_not_speak_lifespan_at_all_is_tolerated() -> None:
+    with TestClient(http_only) as client:
         assert client.get("/").text == "served"
+        assert client.app_state == {}
+
+
+class Broken(Exception):
+    pass
+
+
+async def raises_at_once(scope: Scope, receive: Receive, send: Send) -> None:
+    raise Broken("before any lifespan message")  # a middleware that crashes on lifespan
+
+
+async def raises_in_startup(scope: Scope, receive: Receive, send: Send) -> None:
+    await receive()
+    raise Broken("while starting")
+
+
+@pytest.mark.parametrize("app", [raises_at_once, raises_in_startup])
+def test_what_the_app_raises_comes_out_as_it_is(app: ASGIApp) -> None:
+    client = TestClient(app)
+    with pytest.raises(Broken), client:
+        pass  # pragma: no cover
+    assert not client.portal.running
+
+
+def swallowing(app: ASGIApp) -> ASGIApp:
+    """A middleware that forgets to pass non-HTTP scopes on."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await app(scope, receive, send)
+
+    return middleware
+
+
+def test_returning_without_answering_is_an_error() -> None:
+    with (
+        pytest.raises(LifespanNotSupported, match="returned without answering"),
+        TestClient(swallowing(Recorder())),
+    ):
+        pass  # pragma: no cover
+    assert issubclass(LifespanNotSupported, LifespanError)
 
 
 async def failing_startup(scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,28 +123,26 @@ async def failing_startup(scope: Scope, receive: Receive, send: Send) -> None:
     raise ConnectionError("no database")
 
 
-def test_startup_failure_is_raised_with_its_message() -> None:
+def test_startup_failure_raises_the_apps_exception() -> None:
     client = TestClient(failing_startup)
-    with pytest.raises(LifespanError, match="startup failed: no database") as info, client:
-        pass
+    with pytest.raises(ConnectionError, match="no database"), client:
+        pass  # pragma: no cover
     assert not client.portal.running
-    assert isinstance(info.value.__cause__, ConnectionError)
 
 
 async def failing_startup_then_hanging(scope: Scope, receive: Receive, send: Send) -> None:
     await receive()
-    await send({"type": "lifespan.startup.failed"})
+    await send({"type": "lifespan.startup.failed", "message": "no database"})
     await receive()  # never comes: the test client does not wait for it long
 
 
 def test_startup_failure_without_a_following_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(LifespanRunner, "failure_grace", 0.01)
+    monkeypatch.setattr(LifespanDriver, "failure_grace", 0.01)
     with (
-        pytest.raises(LifespanError, match=r"startup failed: $") as info,
+        pytest.raises(LifespanStartupFailed, match=r"startup failed: no database$"),
         TestClient(failing_startup_then_hanging),
     ):
-        pass
-    assert info.value.__cause__ is None
+        pass  # pragma: no cover
 
 
 async def failing_shutdown(scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,10 +154,9 @@ async def failing_shutdown(scope: Scope, receive: Receive, send: Send) -> None:
 
 def test_shutdown_failure_is_raised_with_its_message() -> None:
     client = TestClient(failing_shutdown)
-    with pytest.raises(LifespanError, match="shutdown failed: could not flush") as info, client:
+    with pytest.raises(LifespanShutdownFailed, match="shutdown failed: could not flush"), client:
         pass
     assert not client.portal.running
-    assert info.value.__cause__ is None  # the app returned after reporting
 
 
 async def crashing_shutdown(scope: Scope, receive: Receive, send: Send) -> None:
@@ -143,7 +181,7 @@ async def wrong_reply(scope: Scope, receive: Receive, send: Send) -> None:
     ("app", "error", "match"),
     [
         (crashing_shutdown, OSError, "crash on shutdown"),
-        (returning_at_shutdown, ASGIProtocolError, "without 'lifespan.shutdown.complete'"),
+        (returning_at_shutdown, LifespanProtocolError, "without answering 'lifespan.shutdown'"),
     ],
 )
 def test_shutdown_errors(app: Any, error: type[Exception], match: str) -> None:
@@ -154,11 +192,11 @@ def test_shutdown_errors(app: Any, error: type[Exception], match: str) -> None:
 def test_wrong_lifespan_reply_is_a_protocol_error() -> None:
     with (
         pytest.raises(
-            ASGIProtocolError, match=r"'lifespan\.shutdown\.complete' during lifespan\.startup"
+            LifespanProtocolError, match=r"'lifespan\.shutdown\.complete' during lifespan startup"
         ),
         TestClient(wrong_reply),
     ):
-        pass
+        pass  # pragma: no cover
 
 
 def test_each_with_block_starts_a_fresh_state() -> None:

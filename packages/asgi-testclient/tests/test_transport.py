@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ def echo(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[str, 
 
 
 def test_scope_is_valid_asgi3() -> None:
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         scope = echo(client, "GET", "/items/a%20b%2Fc?x=1&y=%C3%A9")["scope"]
     assert scope["type"] == "http"
     assert scope["asgi"] == {"version": "3.0", "spec_version": "2.4"}
@@ -53,7 +54,7 @@ def test_scope_from_base_url_root_path_and_client() -> None:
     client = TestClient(
         echo_app, base_url="https://example.org:8443/api/", root_path="/app", client=("1.2.3.4", 9)
     )
-    with client:
+    with closing(client):
         scope = echo(client, "GET", "items")["scope"]
         other = echo(client, "GET", "http://other.host/x")["scope"]
     assert scope["scheme"] == "https"
@@ -68,7 +69,7 @@ def test_scope_from_base_url_root_path_and_client() -> None:
 
 
 def test_empty_path_is_slash_and_host_header_kept() -> None:
-    with TestClient(echo_app, base_url="http://u:p@testserver") as client:
+    with closing(TestClient(echo_app, base_url="http://u:p@testserver")) as client:
         scope = echo(client, "GET", "http://u:p@testserver", headers={"Host": "given"})["scope"]
     assert scope["path"] == "/"
     assert ["host", "given"] in scope["headers"]
@@ -76,19 +77,19 @@ def test_empty_path_is_slash_and_host_header_kept() -> None:
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY"])
 def test_every_method(method: str) -> None:
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         assert echo(client, method, "/")["scope"]["method"] == method
 
 
 def test_helpers_send_their_method() -> None:
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         for name in ("get", "post", "put", "patch", "delete", "options"):
             response = getattr(client, name)("/")
             assert response.json()["scope"]["method"] == name.upper()
 
 
 def test_params_data_json_content_headers() -> None:
-    with TestClient(echo_app, headers={"X-Client": "1"}) as client:
+    with closing(TestClient(echo_app, headers={"X-Client": "1"})) as client:
         got = echo(client, "POST", "/", params={"q": "a b"}, data={"f": "v"})
         assert got["scope"]["query_string"] == "q=a+b"
         assert got["body"] == "f=v"
@@ -104,7 +105,7 @@ def test_params_data_json_content_headers() -> None:
 
 
 def test_multipart_files() -> None:
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         got = echo(client, "POST", "/", files={"up": ("a.txt", b"hello", "text/plain")})
     content_type = dict(got["scope"]["headers"])["content-type"]
     assert content_type.startswith("multipart/form-data; boundary=")
@@ -119,7 +120,7 @@ def test_streamed_request_body_is_several_messages() -> None:
         yield b""
         yield b"ef"
 
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         got = echo(client, "POST", "/", data=chunks())
         assert got["body"] == "abcdef"
         assert got["messages"] == 3
@@ -149,7 +150,7 @@ def test_cookies_persist_across_calls() -> None:
         else:
             await send_response(send, headers.get(b"cookie", b""))
 
-    with TestClient(app, cookies={"first": "1"}) as client:
+    with closing(TestClient(app, cookies={"first": "1"})) as client:
         assert client.get("/read").text == "first=1"
         response = client.get("/set")
         assert response.cookies["sid"] == "abc"
@@ -172,7 +173,7 @@ def redirecting_app() -> Any:
 
 
 def test_redirects_follow_by_default_and_per_call() -> None:
-    with TestClient(redirecting_app()) as client:
+    with closing(TestClient(redirecting_app())) as client:
         response = client.get("/old")
         assert response.status_code == 200
         assert response.text == "http://testserver/new"
@@ -185,7 +186,7 @@ def test_redirects_follow_by_default_and_per_call() -> None:
 
 
 def test_follow_redirects_false_on_client() -> None:
-    with TestClient(redirecting_app(), follow_redirects=False) as client:
+    with closing(TestClient(redirecting_app(), follow_redirects=False)) as client:
         response = client.get("/old")
         assert response.status_code == 307
         assert response.headers["location"] == "/new"
@@ -198,7 +199,7 @@ def test_head_has_no_body() -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await send_response(send, b"body", headers=[(b"content-length", b"4")])
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         response = client.head("/")
     assert response.status_code == 200
     assert response.headers["content-length"] == "4"
@@ -212,7 +213,7 @@ def test_streamed_response() -> None:
             await send({"type": "http.response.body", "body": part, "more_body": True})
         await send({"type": "http.response.body"})
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         response = client.get("/", stream=True, timeout=0.001)
         assert b"".join(response.iter_content(chunk_size=4)) == b"one,two,three"
         response.close()
@@ -227,7 +228,7 @@ def test_receive_after_body_waits_for_response_then_disconnects() -> None:
         await send_response(send, b"done")
         seen.append((await receive())["type"])
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         assert client.get("/").text == "done"
     assert seen == ["http.disconnect"]
 
@@ -241,7 +242,7 @@ def test_response_status_headers_and_encoding() -> None:
             headers=[(b"content-type", b"text/plain; charset=latin-1"), (b"x-a", b"1")],
         )
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         response = client.get("/")
     assert response.status_code == 299
     assert response.reason == ""
@@ -256,7 +257,7 @@ def test_gzip_response_is_decoded() -> None:
         body = gzip.compress(b"x" * 1000)
         await send_response(send, body, headers=[(b"content-encoding", b"gzip")])
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         response = client.get("/")
     assert response.text == "x" * 1000
     assert response.reason == "OK"
@@ -272,7 +273,7 @@ def test_trailers_are_accepted() -> None:
         )
         await send({"type": "http.response.trailers", "headers": [(b"x-two", b"2")]})
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         response = client.get("/")
     assert response.text == "data"
     assert isinstance(response.raw, StreamingBody)
@@ -287,7 +288,7 @@ def test_pathsend_reads_the_file(tmp_path: Path) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.pathsend", "path": str(target)})
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         assert client.get("/").content == b"from disk"
 
 
@@ -311,7 +312,7 @@ def test_zerocopysend_reads_the_descriptor(
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.zerocopysend", "file": file, **extra})
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         assert client.get("/").content == expected
 
 
@@ -328,7 +329,7 @@ def test_zerocopysend_with_a_raw_fd_and_more_body(tmp_path: Path) -> None:
         finally:
             os.close(fd)
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         assert client.get("/").content == b"abc!"
 
 
@@ -346,18 +347,18 @@ async def raising_before_start(scope: Scope, receive: Receive, send: Send) -> No
 
 
 def test_server_exceptions_are_raised_by_default() -> None:
-    with TestClient(raising_before_start) as client, pytest.raises(Boom, match="before"):
+    with closing(TestClient(raising_before_start)) as client, pytest.raises(Boom, match="before"):
         client.get("/")
-    with TestClient(raising_after_start) as client, pytest.raises(Boom, match="after"):
+    with closing(TestClient(raising_after_start)) as client, pytest.raises(Boom, match="after"):
         client.get("/")
 
 
 def test_server_exceptions_become_500_when_asked() -> None:
-    with TestClient(raising_after_start, raise_server_exceptions=False) as client:
+    with closing(TestClient(raising_after_start, raise_server_exceptions=False)) as client:
         response = client.get("/")
         assert response.status_code == 500
         assert response.text == "error page"
-    with TestClient(raising_before_start, raise_server_exceptions=False) as client:
+    with closing(TestClient(raising_before_start, raise_server_exceptions=False)) as client:
         response = client.get("/")
         assert response.status_code == 500
         assert response.text == "Internal Server Error"
@@ -367,7 +368,10 @@ def test_app_that_sends_nothing_gets_a_clear_error() -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         return None
 
-    with TestClient(app) as client, pytest.raises(NoResponseError, match="GET http://testserver/x"):
+    with (
+        closing(TestClient(app)) as client,
+        pytest.raises(NoResponseError, match="GET http://testserver/x"),
+    ):
         client.get("/x")
 
 
@@ -400,12 +404,12 @@ async def websocket_message(scope: Scope, receive: Receive, send: Send) -> None:
     ],
 )
 def test_protocol_violations_are_reported(app: Any, match: str) -> None:
-    with TestClient(app) as client, pytest.raises(ASGIProtocolError, match=match):
+    with closing(TestClient(app)) as client, pytest.raises(ASGIProtocolError, match=match):
         client.get("/")
 
 
 def test_bad_urls_are_refused() -> None:
-    with TestClient(echo_app) as client:
+    with closing(TestClient(echo_app)) as client:
         with pytest.raises(ValueError, match=r"use client\.websocket_connect"):
             client.get("ws://testserver/ws")
         with pytest.raises(requests.exceptions.InvalidSchema):

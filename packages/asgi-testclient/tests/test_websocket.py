@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -71,7 +72,7 @@ def test_scope_of_a_websocket() -> None:
 
 
 def test_send_and_receive_every_kind() -> None:
-    with TestClient(echo_ws) as client, client.websocket_connect("ws://testserver/") as ws:
+    with closing(TestClient(echo_ws)) as client, client.websocket_connect("ws://testserver/") as ws:
         assert ws.accepted_subprotocol is None
         ws.send_text("hi")
         assert ws.receive_text() == "hi"
@@ -86,7 +87,7 @@ def test_send_and_receive_every_kind() -> None:
 
 
 def test_wrong_frame_kind_and_bad_mode() -> None:
-    with TestClient(echo_ws) as client, client.websocket_connect("/") as ws:
+    with closing(TestClient(echo_ws)) as client, client.websocket_connect("/") as ws:
         ws.send_bytes(b"b")
         with pytest.raises(TypeError, match="binary frame"):
             ws.receive_text()
@@ -107,7 +108,7 @@ def test_cookies_and_session_headers_reach_the_handshake() -> None:
         await send({"type": "websocket.close"})
 
     client = TestClient(app, cookies={"sid": "1"}, headers={"X-All": "y"})
-    with client, pytest.raises(WebSocketDisconnect):
+    with closing(client), pytest.raises(WebSocketDisconnect):
         client.websocket_connect("/", cookies={"call": "2"})
     assert seen[0][b"x-all"] == b"y"
     assert sorted(seen[0][b"cookie"].split(b"; ")) == [b"call=2", b"sid=1"]
@@ -118,7 +119,7 @@ def test_denied_handshake_raises_disconnect_with_code() -> None:
         await receive()
         await send({"type": "websocket.close", "code": 1008, "reason": "no entry"})
 
-    with TestClient(app) as client, pytest.raises(WebSocketDisconnect) as info:
+    with closing(TestClient(app)) as client, pytest.raises(WebSocketDisconnect) as info:
         client.websocket_connect("/")
     assert info.value.code == 1008
     assert info.value.reason == "no entry"
@@ -138,7 +139,7 @@ def test_denial_response_carries_the_http_response() -> None:
         await send({"type": "websocket.http.response.body", "body": b"go ", "more_body": True})
         await send({"type": "websocket.http.response.body", "body": b"away"})
 
-    with TestClient(app) as client, pytest.raises(WebSocketDenialResponse) as info:
+    with closing(TestClient(app)) as client, pytest.raises(WebSocketDenialResponse) as info:
         client.websocket_connect("/")
     response = info.value.response
     assert isinstance(info.value, WebSocketDisconnect)
@@ -164,9 +165,12 @@ def test_denial_response_ended_by_return_or_error() -> None:
     with client, pytest.raises(WebSocketDenialResponse) as info:
         client.websocket_connect("/")
     assert info.value.response.content == b""
-    with TestClient(broken) as client, pytest.raises(KeyError, match="mid-denial"):
+    with closing(TestClient(broken)) as client, pytest.raises(KeyError, match="mid-denial"):
         client.websocket_connect("/")
-    with TestClient(wrong) as client, pytest.raises(ASGIProtocolError, match="denial response"):
+    with (
+        closing(TestClient(wrong)) as client,
+        pytest.raises(ASGIProtocolError, match="denial response"),
+    ):
         client.websocket_connect("/")
 
 
@@ -176,7 +180,7 @@ def test_app_close_makes_receive_raise_disconnect() -> None:
         await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": 4001, "reason": "bye"})
 
-    with TestClient(app) as client, client.websocket_connect("/") as ws:
+    with closing(TestClient(app)) as client, client.websocket_connect("/") as ws:
         with pytest.raises(WebSocketDisconnect) as info:
             ws.receive_text()
         assert (info.value.code, info.value.reason) == (4001, "bye")
@@ -189,7 +193,7 @@ def test_app_return_reads_as_a_normal_close() -> None:
         await receive()
         await send({"type": "websocket.accept"})
 
-    with TestClient(app) as client, client.websocket_connect("/") as ws:
+    with closing(TestClient(app)) as client, client.websocket_connect("/") as ws:
         assert ws.receive() == {"type": "websocket.close", "code": 1000, "reason": ""}
         assert ws.receive()["type"] == "websocket.close"  # stays closed, never hangs
         with pytest.raises(WebSocketDisconnect):
@@ -203,7 +207,7 @@ def test_app_exceptions_are_reraised() -> None:
         if (await receive()).get("text") == "boom":
             raise ZeroDivisionError("in the app")
 
-    with TestClient(app) as client:
+    with closing(TestClient(app)) as client:
         with client.websocket_connect("/") as ws:
             ws.send_text("boom")
             with pytest.raises(ZeroDivisionError, match="in the app"):
@@ -216,7 +220,7 @@ def test_exception_before_accept_is_reraised() -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         raise LookupError("no websocket here")
 
-    with TestClient(app) as client, pytest.raises(LookupError, match="no websocket here"):
+    with closing(TestClient(app)) as client, pytest.raises(LookupError, match="no websocket here"):
         client.websocket_connect("/")
 
 
@@ -224,7 +228,10 @@ def test_app_returning_without_a_handshake_answer() -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         return None
 
-    with TestClient(app) as client, pytest.raises(NoResponseError, match="accepting or closing"):
+    with (
+        closing(TestClient(app)) as client,
+        pytest.raises(NoResponseError, match="accepting or closing"),
+    ):
         client.websocket_connect("/")
 
 
@@ -236,19 +243,25 @@ def test_http_only_app_gives_a_clear_error() -> None:
     async def odd(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "websocket.send", "text": "early"})
 
-    with TestClient(app) as client, pytest.raises(ASGIProtocolError, match="HTTP-only app"):
+    with (
+        closing(TestClient(app)) as client,
+        pytest.raises(ASGIProtocolError, match="HTTP-only app"),
+    ):
         client.websocket_connect("/")
-    with TestClient(odd) as client, pytest.raises(ASGIProtocolError) as info:
+    with closing(TestClient(odd)) as client, pytest.raises(ASGIProtocolError) as info:
         client.websocket_connect("/")
     assert "HTTP-only" not in str(info.value)
-    with TestClient(echo_app) as client, pytest.raises(AssertionError):
+    with closing(TestClient(echo_app)) as client, pytest.raises(AssertionError):
         client.websocket_connect("/")
 
 
 def test_bad_websocket_urls() -> None:
-    with TestClient(echo_ws) as client, pytest.raises(ValueError, match="scheme must be"):
+    with closing(TestClient(echo_ws)) as client, pytest.raises(ValueError, match="scheme must be"):
         client.websocket_connect("ftp://testserver/")
-    with TestClient(echo_ws) as client, pytest.raises(ValueError, match="No host supplied"):
+    with (
+        closing(TestClient(echo_ws)) as client,
+        pytest.raises(ValueError, match="No host supplied"),
+    ):
         client.websocket_connect("ws:///path")
 
 
@@ -262,7 +275,7 @@ def test_close_sends_disconnect_with_code_and_app_disconnect_error_is_quiet() ->
         seen.append(await receive())  # the client is gone: the disconnect again, no hang
         raise WebSocketDisconnect(seen[-1]["code"])
 
-    with TestClient(app) as client, client.websocket_connect("/") as ws:
+    with closing(TestClient(app)) as client, client.websocket_connect("/") as ws:
         ws.close(code=4000, reason="done")
         ws.close()  # a second close does nothing
     assert seen == [{"type": "websocket.disconnect", "code": 4000, "reason": "done"}] * 2
@@ -307,7 +320,7 @@ def test_many_messages_in_order() -> None:
             await send({"type": "websocket.send", "text": str(i)})
         await send({"type": "websocket.close"})
 
-    with TestClient(app) as client, client.websocket_connect("/") as ws:
+    with closing(TestClient(app)) as client, client.websocket_connect("/") as ws:
         got: list[Any] = [ws.receive_text() for _ in range(50)]
         assert got == [str(i) for i in range(50)]
 

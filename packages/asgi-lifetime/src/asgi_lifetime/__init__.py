@@ -1,26 +1,35 @@
 """The ASGI lifespan protocol for any app: startup and shutdown, lifespan context managers.
 
-`Lifespan` wraps an app to answer lifespan scopes; `LifespanManager` drives an app's lifespan
-from a test; `AppTasks` is the app-scoped task group drained at shutdown.
+Both sides of the protocol live here, once: `LifespanRunner` answers lifespan scopes for an app
+(`Lifespan` wraps any app with one; the router and the toolkit's `App` use it too), and
+`LifespanDriver` sends them (`LifespanManager` and the test client use it). `AppTasks` is the
+app-scoped task group drained at shutdown.
 """
 
-from asgi_lifetime._lifespan import TASKS_STATE_KEY, Lifespan
-from asgi_lifetime._manager import (
+from asgi_lifetime._driver import LifespanDriver
+from asgi_lifetime._errors import (
     LifespanError,
-    LifespanManager,
     LifespanNotSupported,
+    LifespanProtocolError,
     LifespanShutdownFailed,
     LifespanStartupFailed,
 )
+from asgi_lifetime._lifespan import Lifespan
+from asgi_lifetime._manager import LifespanManager
+from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
 from asgi_lifetime._tasks import AppTasks
 
 __all__ = [
     "TASKS_STATE_KEY",
     "AppTasks",
     "Lifespan",
+    "LifespanDriver",
     "LifespanError",
+    "LifespanFactory",
     "LifespanManager",
     "LifespanNotSupported",
+    "LifespanProtocolError",
+    "LifespanRunner",
     "LifespanShutdownFailed",
     "LifespanStartupFailed",
 ]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, SupportsIndex, TypeVar
 from urllib.parse import quote
 
+from asgi_lifetime import LifespanFactory, LifespanRunner
 from asgi_protocol.datastructures import URLPath
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import ASGIApp, Lifespan, Receive, Scope, Send
 from asgi_responses import RedirectResponse
 from asgi_routing._index import RouteIndex
-from asgi_routing._lifespan import lifespan_context, run_lifespan
 from asgi_routing._limits import SCOPE_KEY, check_limit
 from asgi_routing._utils import http_error, wrap_middleware
 from asgi_routing.errors import NoMatchFound
@@ -112,11 +110,9 @@ class Router:
         self.redirect_slashes = redirect_slashes
         self.default: ASGIApp = self.not_found if default is None else default
         self.max_body_size = check_limit(max_body_size)
-        self.on_startup: list[Callable[[], Any]] = list(on_startup or [])
-        self.on_shutdown: list[Callable[[], Any]] = list(on_shutdown or [])
-        if lifespan is not None and inspect.isasyncgenfunction(lifespan):
-            lifespan = contextlib.asynccontextmanager(lifespan)
-        self.lifespan_context: Lifespan[Any] | None = lifespan
+        # asgi-lifetime's runner answers the lifespan, with the rules every toolkit app shares
+        # (a lifespan context or startup/shutdown hooks, not both).
+        self.lifespan_runner = LifespanRunner(lifespan, on_startup, on_shutdown)
         self.middleware_stack: ASGIApp = wrap_middleware(self.app, middleware)
 
     @property
@@ -130,6 +126,22 @@ class Router:
 
     def _invalidate(self) -> None:
         self._index = None
+
+    @property
+    def on_startup(self) -> list[Callable[[], Any]]:
+        return self.lifespan_runner.on_startup
+
+    @property
+    def on_shutdown(self) -> list[Callable[[], Any]]:
+        return self.lifespan_runner.on_shutdown
+
+    @property
+    def lifespan_context(self) -> LifespanFactory | None:
+        return self.lifespan_runner.lifespan_context
+
+    @lifespan_context.setter
+    def lifespan_context(self, lifespan: Lifespan[Any] | None) -> None:
+        self.lifespan_runner.lifespan_context = lifespan
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.middleware_stack(scope, receive, send)
@@ -208,8 +220,7 @@ class Router:
 
     async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer the lifespan protocol with the lifespan context and startup/shutdown hooks."""
-        context = lifespan_context(self.lifespan_context, self.on_startup, self.on_shutdown)
-        await run_lifespan(context(scope.get("app", self)), scope, receive, send)
+        await self.lifespan_runner(scope, receive, send, scope.get("app", self))
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         """The path of the route called `name` ("mount:route" for nested ones)."""
@@ -268,12 +279,7 @@ class Router:
         return decorator
 
     def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
-        if event_type == "startup":
-            self.on_startup.append(func)
-        elif event_type == "shutdown":
-            self.on_shutdown.append(func)
-        else:
-            raise ValueError(f"Unknown event type {event_type!r}: use 'startup' or 'shutdown'")
+        self.lifespan_runner.add_event_handler(event_type, func)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Router) and list(self._routes) == list(other._routes)

@@ -4,10 +4,17 @@
 lifespan, and `client.websocket_connect(url)` opens a websocket session.
 """
 
+from asgi_lifetime import (
+    LifespanError,
+    LifespanNotSupported,
+    LifespanProtocolError,
+    LifespanShutdownFailed,
+    LifespanStartupFailed,
+)
 from asgi_protocol.exceptions import WebSocketDisconnect
 
 from ._client import ASGI2App, ASGIInstance, TestClient
-from ._errors import ASGIProtocolError, LifespanError, NoResponseError, WebSocketDenialResponse
+from ._errors import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
 from ._response import CookieJar, Headers, TestResponse
 from ._websocket import WebSocketTestSession
 
@@ -18,6 +25,10 @@ __all__ = [
     "CookieJar",
     "Headers",
     "LifespanError",
+    "LifespanNotSupported",
+    "LifespanProtocolError",
+    "LifespanShutdownFailed",
+    "LifespanStartupFailed",
     "NoResponseError",
     "TestClient",
     "TestResponse",

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import requests
 from requests.cookies import cookiejar_from_dict
 
+from asgi_lifetime import LifespanDriver
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 
-from ._lifespan import LifespanRunner
 from ._portal import Portal
 from ._response import CookieJar, TestResponse
 from ._scope import header_mapping
@@ -126,7 +126,7 @@ class TestClient(requests.Session):
         if headers:
             self.headers.update(headers)
         self.cookies = cookies  # the setter takes a mapping
-        self._lifespan: LifespanRunner | None = None
+        self._lifespan: LifespanDriver | None = None
 
     def _new_portal(self) -> Portal:
         return Portal(self._loop_factory, debug=self._loop_debug)
@@ -339,23 +339,29 @@ class TestClient(requests.Session):
         return session
 
     def __enter__(self) -> Self:
+        """Start a loop shared by the block, and run the app's lifespan startup on it.
+
+        What the app raises during startup comes out here as it is; an app that returns
+        without answering (or a middleware that drops the lifespan scope) is an error; only an
+        app that does not speak lifespan at all (it answers like an HTTP app) is run without.
+        """
         self.adapter.state.clear()  # each `with` block starts from a fresh lifespan state
         self._in_block = True
-        self._lifespan = LifespanRunner(self.app, self.portal, self.adapter.state)
+        driver = LifespanDriver(self.app, self.adapter.state)
         try:
-            self._lifespan.startup()
+            supported = self.portal.call(driver.startup())
         except BaseException:
-            self._lifespan = None
             self.close()
             raise
+        self._lifespan = driver if supported else None
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        lifespan, self._lifespan = self._lifespan, None
+        driver, self._lifespan = self._lifespan, None
         try:
             self.adapter.close()  # responses left open: their apps are cancelled first
-            if lifespan is not None:
-                lifespan.shutdown()
+            if driver is not None:
+                self.portal.call(driver.shutdown())
         finally:
             self.close()
 

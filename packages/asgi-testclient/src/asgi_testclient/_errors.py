@@ -22,10 +22,6 @@ class ASGIProtocolError(RuntimeError, AssertionError):
     """The app sent a message that is not valid at this point of the ASGI conversation."""
 
 
-class LifespanError(RuntimeError):
-    """The app reported `lifespan.startup.failed` or `lifespan.shutdown.failed`."""
-
-
 class WebSocketDenialResponse(WebSocketDisconnect):
     """The app refused a websocket handshake with an HTTP response (the denial extension)."""
 

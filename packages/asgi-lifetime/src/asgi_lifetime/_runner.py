@@ -1,0 +1,187 @@
+"""`LifespanRunner`: the app side of the lifespan protocol (what an app does at start).
+
+It answers one lifespan scope with the app's startup/shutdown hooks or its lifespan context
+manager. The `Lifespan` wrapper, asgi-routing's `Router` and the toolkit's `App` all answer
+through it, so they agree on every rule:
+
+- `lifespan=` or `on_startup=`/`on_shutdown=`, never both (ValueError when they meet);
+- the context receives the owner (the application); what it yields is merged into the
+  lifespan state (an error if the server gives no state); the app's task group is put in the
+  state as "tasks";
+- a failure sends `lifespan.startup.failed` / `lifespan.shutdown.failed` with the traceback as
+  the message (a server logs it), then re-raises the exception itself;
+- cancelled while running (the server went away): the task group is drained and the context
+  exited with the cancellation, and no message is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import traceback
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from types import TracebackType
+from typing import Any
+
+from asgi_lifetime._tasks import AppTasks
+from asgi_protocol.types import Receive, Scope, Send
+
+#: Key under which the app's task group is put in the lifespan state (and so in each request's
+#: `scope["state"]`, i.e. `request.state.tasks`).
+TASKS_STATE_KEY = "tasks"
+
+LifespanFactory = Callable[[Any], AbstractAsyncContextManager[Mapping[str, Any] | None]]
+
+_BOTH = (
+    "Use either 'lifespan' or 'on_startup'/'on_shutdown', not both: "
+    "move the hooks into the lifespan context manager"
+)
+
+
+class LifespanRunner:
+    """Answers lifespan scopes for one application: hooks, or one lifespan context."""
+
+    def __init__(
+        self,
+        lifespan: Callable[[Any], Any] | None = None,
+        on_startup: Sequence[Callable[[], Any]] | None = None,
+        on_shutdown: Sequence[Callable[[], Any]] | None = None,
+        *,
+        grace_period: float = 5.0,
+    ) -> None:
+        self.on_startup: list[Callable[[], Any]] = list(on_startup or ())
+        self.on_shutdown: list[Callable[[], Any]] = list(on_shutdown or ())
+        self._context: LifespanFactory | None = None
+        self.lifespan_context = lifespan
+        self.grace_period = grace_period
+        #: The task group of the current (or last) run; a fresh one is made at each startup.
+        self.tasks = AppTasks(grace_period)
+
+    @property
+    def lifespan_context(self) -> LifespanFactory | None:
+        """The lifespan context manager factory (async generator functions are wrapped)."""
+        return self._context
+
+    @lifespan_context.setter
+    def lifespan_context(self, lifespan: Callable[[Any], Any] | None) -> None:
+        self._context = _as_context_factory(lifespan)
+        self._check()
+
+    def _check(self) -> None:
+        if self._context is not None and (self.on_startup or self.on_shutdown):
+            raise ValueError(_BOTH)
+
+    def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        """Register a "startup" or "shutdown" hook."""
+        if event_type not in ("startup", "shutdown"):
+            raise ValueError(f"Unknown event type {event_type!r}: use 'startup' or 'shutdown'")
+        if self._context is not None:
+            raise ValueError(_BOTH)
+        (self.on_startup if event_type == "startup" else self.on_shutdown).append(func)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, owner: Any) -> None:
+        """Answer one lifespan scope; `owner` is what the lifespan context receives."""
+        await receive()  # lifespan.startup
+        self.tasks = tasks = AppTasks(self.grace_period)
+        try:
+            context = await self._start(scope, owner, tasks)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            await send({"type": "lifespan.startup.failed", "message": _describe(exc)})
+            raise
+        try:
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # lifespan.shutdown
+        except BaseException as exc:  # cancelled by the server: still release resources
+            await tasks.aclose()
+            if context is not None:
+                await context.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        try:
+            await tasks.aclose()
+            if context is not None:
+                await context.__aexit__(None, None, None)
+            else:
+                for hook in self.on_shutdown:
+                    await _call(hook)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            await send({"type": "lifespan.shutdown.failed", "message": _describe(exc)})
+            raise
+        await send({"type": "lifespan.shutdown.complete"})
+
+    async def _start(
+        self, scope: Scope, owner: Any, tasks: AppTasks
+    ) -> AbstractAsyncContextManager[Mapping[str, Any] | None] | None:
+        self._check()  # the hooks lists are public: they may have grown since construction
+        state: dict[str, Any] | None = scope.get("state")
+        context = None
+        if self._context is None:
+            for hook in self.on_startup:
+                await _call(hook)
+        else:
+            context = self._context(owner)
+            value = await context.__aenter__()
+            if value is not None and state is None:
+                error = RuntimeError(
+                    'The server does not support "state" in the lifespan scope: '
+                    "the lifespan cannot yield state to it"
+                )
+                await context.__aexit__(RuntimeError, error, None)
+                raise error
+            if value is not None:
+                assert state is not None
+                state.update(value)
+        if state is not None:
+            state.setdefault(TASKS_STATE_KEY, tasks)
+        return context
+
+
+class _SyncContext:
+    """A sync context manager run as an async one (a plain generator lifespan)."""
+
+    def __init__(self, context: AbstractContextManager[Any]) -> None:
+        self._context = context
+
+    async def __aenter__(self) -> Any:
+        return self._context.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        return self._context.__exit__(exc_type, exc, tb)
+
+
+def _as_context_factory(lifespan: Callable[[Any], Any] | None) -> LifespanFactory | None:
+    """Accept an async context manager factory, or a generator function (async or not)."""
+    if lifespan is None:
+        return None
+    if inspect.isasyncgenfunction(lifespan):
+        async_gen: Callable[[Any], AsyncIterator[Any]] = lifespan
+        return contextlib.asynccontextmanager(async_gen)
+    if inspect.isgeneratorfunction(lifespan):
+        sync_gen: Callable[[Any], Iterator[Any]] = lifespan
+        factory = contextlib.contextmanager(sync_gen)
+        return lambda app: _SyncContext(factory(app))
+    if not callable(lifespan):
+        raise TypeError(f"lifespan must be a callable taking the app, got {lifespan!r}")
+    context_factory: LifespanFactory = lifespan
+    return context_factory
+
+
+async def _call(hook: Callable[[], Any]) -> None:
+    result = hook()
+    if inspect.isawaitable(result):
+        await result
+
+
+def _describe(exc: BaseException) -> str:
+    """The message of a `*.failed` answer: the traceback, which is what a server can log."""
+    return "".join(traceback.format_exception(exc))
