@@ -61,11 +61,21 @@ def test_scope_from_base_url_root_path_and_client() -> None:
     assert scope["server"] == ["example.org", 8443]
     assert scope["client"] == ["1.2.3.4", 9]
     assert scope["root_path"] == "/app"
-    assert scope["path"] == "/app/api/items"
-    assert scope["raw_path"] == "/app/api/items"
+    assert scope["path"] == "/api/items"  # root_path is not prepended: the test sends full paths
+    assert scope["raw_path"] == "/api/items"
     assert ["host", "example.org:8443"] in scope["headers"]
     assert other["server"] == ["other.host", 80]
     assert ["host", "other.host"] in other["headers"]
+
+
+def test_root_path_as_in_starlette() -> None:
+    client = TestClient(echo_app, root_path="/api")
+    scope = echo(client, "GET", "/api/items/1")["scope"]
+    assert (scope["path"], scope["raw_path"], scope["root_path"]) == (
+        "/api/items/1",
+        "/api/items/1",
+        "/api",
+    )
 
 
 def test_empty_path_is_slash_and_host_header_kept() -> None:

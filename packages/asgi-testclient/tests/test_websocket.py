@@ -47,7 +47,7 @@ def test_scope_of_a_websocket() -> None:
     with (
         client,
         client.websocket_connect(
-            "/ws/a%20b?x=1", subprotocols=["a", "b"], headers={"X-Token": "t"}
+            "/r/ws/a%20b?x=1", subprotocols=["a", "b"], headers={"X-Token": "t"}
         ) as ws,
     ):
         assert ws.accepted_subprotocol == "b"

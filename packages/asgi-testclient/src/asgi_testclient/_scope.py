@@ -63,8 +63,10 @@ def build_scope(
 ) -> dict[str, Any]:
     """The scope of `request`, for `kind` "http" or "websocket".
 
-    `path` is percent-decoded, `raw_path` keeps the encoding; like a server behind a proxy that
-    strips `root_path`, the path is prefixed with it (`get_route_path` strips it again).
+    `path` is percent-decoded, `raw_path` keeps the encoding. `root_path` only sets the
+    scope's "root_path", as in Starlette's client: the test asks for the full path
+    (`client.get("/api/items")` with root_path="/api"), and the router strips the root path
+    when it matches (`get_route_path`).
     """
     url = request.url or ""
     parts = urlsplit(url)
@@ -76,7 +78,7 @@ def build_scope(
             f"{', '.join(sorted(allowed))}"
         )
     raw = parts.path or "/"
-    raw_path = (root_path + raw).encode("ascii")
+    raw_path = raw.encode("ascii")
     headers = [
         (_header_bytes(name).lower(), _header_bytes(value))
         for name, given in request.headers.items()
@@ -92,7 +94,7 @@ def build_scope(
         "server": (parts.hostname, DEFAULT_PORTS[scheme] if parts.port is None else parts.port),
         "client": client,
         "root_path": root_path,
-        "path": unquote(root_path + raw),
+        "path": unquote(raw),
         "raw_path": raw_path,
         "query_string": parts.query.encode("ascii"),
         "headers": headers,
