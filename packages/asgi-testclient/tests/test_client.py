@@ -63,6 +63,17 @@ def test_an_unclosed_client_stops_its_thread_when_collected() -> None:
     assert len(portal_threads()) == before
 
 
+def test_an_unclosed_streamed_response_stops_its_thread_when_collected() -> None:
+    before = len(portal_threads())
+    response = TestClient(echo_app).get("/", stream=True)
+    assert len(portal_threads()) == before + 1
+    del response
+    gc.collect()
+    for thread in portal_threads()[before:]:
+        thread.join(timeout=5)
+    assert len(portal_threads()) == before
+
+
 def test_requests_outside_a_block_each_get_a_loop() -> None:
     loops: list[object] = []
 

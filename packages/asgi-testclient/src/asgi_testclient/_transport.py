@@ -384,7 +384,10 @@ class ASGIAdapter(BaseAdapter):
             exchange.status, exchange.body_done, exchange.complete = 500, True, True
             exchange.headers = [(b"content-type", b"text/plain; charset=utf-8")]
             return self.build_response(request, exchange, portal, [], b"Internal Server Error")
-        return self.build_response(request, exchange, portal, [release])
+        response = self.build_response(request, exchange, portal, [release])
+        # A streamed response nobody closes still stops its loop once it is garbage collected.
+        weakref.finalize(response.raw, release)
+        return response
 
     def build_response(
         self,
