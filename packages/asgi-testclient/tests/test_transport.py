@@ -371,7 +371,7 @@ def test_server_exceptions_become_500_when_asked() -> None:
     with closing(TestClient(raising_before_start, raise_server_exceptions=False)) as client:
         response = client.get("/")
         assert response.status_code == 500
-        assert response.text == "Internal Server Error"
+        assert response.content == b""  # a bare 500, as Starlette's client gives
 
 
 def test_app_that_sends_nothing_gets_a_clear_error() -> None:

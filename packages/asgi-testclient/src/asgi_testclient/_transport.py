@@ -381,9 +381,9 @@ class ASGIAdapter(BaseAdapter):
                     "the TestClient did not receive any response: the app returned without "
                     f"sending 'http.response.start' for {scope['method']} {request.url}"
                 )
+            # As Starlette's client: a bare 500, no headers, no body.
             exchange.status, exchange.body_done, exchange.complete = 500, True, True
-            exchange.headers = [(b"content-type", b"text/plain; charset=utf-8")]
-            return self.build_response(request, exchange, portal, [], b"Internal Server Error")
+            return self.build_response(request, exchange, portal, [], b"")
         response = self.build_response(request, exchange, portal, [release])
         # A streamed response nobody closes still stops its loop once it is garbage collected.
         weakref.finalize(response.raw, release)
