@@ -418,6 +418,14 @@ def test_protocol_violations_are_reported(app: Any, match: str) -> None:
         client.get("/")
 
 
+def test_push_promises_are_ignored() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.push", "path": "/style.css", "headers": []})
+        await send_response(send, b"page")
+
+    assert TestClient(app).get("/").text == "page"
+
+
 def test_bad_urls_are_refused() -> None:
     with closing(TestClient(echo_app)) as client:
         with pytest.raises(ValueError, match=r"use client\.websocket_connect"):

@@ -119,6 +119,8 @@ class Exchange:
         if kind == "http.response.debug":
             self.extensions["http.response.debug"] = dict(message.get("info", {}))
             return
+        if kind == "http.response.push":
+            return  # a push promise is advice to an HTTP/2 server; there is nothing to push
         if self.complete:
             raise ASGIProtocolError(f"the app sent {kind!r} after response completed")
         if kind == "http.response.start":
