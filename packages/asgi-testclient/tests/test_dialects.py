@@ -176,9 +176,7 @@ def test_build_request_and_send() -> None:
     assert request.url == "http://testserver/base/x?q=1"
     got = client.send(request).json()
     assert (got["scope"]["path"], got["body"]) == ("/base/x", "raw")
-    assert (
-        client.send(client.build_request("POST", "/", json={"a": 1})).json()["body"] == '{"a": 1}'
-    )
+    assert client.send(client.build_request("POST", "/", json={"a": 1})).json()["body"] == '{"a":1}'
     with pytest.raises(TypeError, match="either content= or data="):
         client.build_request("POST", "/", content=b"a", data=b"b")
 

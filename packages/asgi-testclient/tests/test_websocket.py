@@ -147,6 +147,12 @@ def test_denial_response_carries_the_http_response() -> None:
     assert response.reason == "Forbidden"
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     assert response.text == "go away"
+    # ... and the exception answers to the response's names, as Starlette's does.
+    denial = info.value
+    assert (denial.status_code, denial.content, denial.text) == (403, b"go away", "go away")
+    assert denial.headers["content-type"] == "text/plain; charset=utf-8"
+    with pytest.raises(ValueError):
+        denial.json()  # "go away" is not JSON
 
 
 def test_denial_response_ended_by_return_or_error() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asgi_protocol.exceptions import WebSocketDisconnect
 
@@ -28,3 +28,23 @@ class WebSocketDenialResponse(WebSocketDisconnect):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(1008, f"handshake denied with HTTP {response.status_code}")
         self.response = response
+
+    # Starlette's httpx-era client raises an exception that *is* the response: the same names.
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
+
+    @property
+    def headers(self) -> Any:
+        return self.response.headers
+
+    @property
+    def content(self) -> bytes:
+        return self.response.content
+
+    @property
+    def text(self) -> str:
+        return self.response.text
+
+    def json(self, **kwargs: Any) -> Any:
+        return self.response.json(**kwargs)
