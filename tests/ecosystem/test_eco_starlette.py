@@ -75,13 +75,14 @@ def test_request_url_under_starlette_mount() -> None:
 
 def test_request_url_with_client_root_path() -> None:
     app = Router(routes=[Route("/where", our_url)])
-    response = TestClient(app, root_path="/prefix").get("/where")
+    # As in Starlette's client, the test asks for the full path under root_path.
+    response = TestClient(app, root_path="/prefix").get("/prefix/where")
     assert response.text == "http://testserver/prefix/where"
 
 
 def test_our_router_inside_starlette_with_root_path() -> None:
     client = TestClient(make_starlette_with_our_router(), root_path="/prefix")
-    response = client.get("/api/items/1")
+    response = client.get("/prefix/api/items/1")
     assert response.status_code == 200
     body = response.json()
     assert body["root_path"] == "/prefix/api"
