@@ -133,7 +133,10 @@ EXPECTED = {
         asgi_routing.schemas,
     ),
     "templating": ({"Jinja2Templates", "TemplateResponse"}, asgi_responses.templating),
-    "testclient": ({"TestClient", "WebSocketDenialResponse"}, asgi_testclient),
+    "testclient": (
+        {"ASGIInstance", "TestClient", "WebSocketDenialResponse", "WebSocketTestSession"},
+        asgi_testclient,
+    ),
     "graphql": ({"GraphQLApp"}, asgi_graphql),
     "middleware": ({"Middleware", "MiddlewareFactory"}, asgi_middleware),
     "middleware.cors": ({"CORSMiddleware"}, asgi_middleware),

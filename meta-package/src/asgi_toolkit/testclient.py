@@ -4,10 +4,12 @@ from asgi_testclient import (
     ASGIInstance,
     TestClient,
     WebSocketDenialResponse,
+    WebSocketTestSession,
 )
 
 __all__ = [
     "ASGIInstance",
     "TestClient",
     "WebSocketDenialResponse",
+    "WebSocketTestSession",
 ]
