@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import io
 import os
+import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -231,6 +233,42 @@ def test_streamed_response() -> None:
         assert b"".join(response.iter_content(chunk_size=4)) == b"one,two,three"
         response.close()
         assert client.get("/").content == b"one,two,three"
+
+
+def test_the_client_is_gone_once_the_whole_response_reached_it() -> None:
+    seen: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await read_body(receive)
+        await send({"type": "http.response.start", "status": 200, "trailers": True})
+        await send({"type": "http.response.body", "body": b"done"})
+        waiting = asyncio.ensure_future(receive())
+        await asyncio.sleep(0)
+        seen.append("waiting" if not waiting.done() else "early")  # trailers still due
+        await send({"type": "http.response.trailers", "headers": []})
+        seen.append((await waiting)["type"])
+
+    assert TestClient(app).get("/").text == "done"
+    assert seen == ["waiting", "http.disconnect"]
+
+
+def test_the_client_is_gone_as_soon_as_it_has_the_last_chunk() -> None:
+    seen: list[object] = []
+    checked = threading.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await read_body(receive)
+        await send_response(send, b"done")
+        waiting = asyncio.ensure_future(receive())
+        await asyncio.sleep(0)
+        seen.append(waiting.done() and waiting.result()["type"])
+        checked.set()
+        await waiting
+
+    with TestClient(app).stream("GET", "/") as response:
+        assert next(response.iter_raw()) == b"done"  # the end of the body is not read yet
+        assert checked.wait(5)
+    assert seen == ["http.disconnect"]
 
 
 def test_receive_after_body_waits_for_response_then_disconnects() -> None:

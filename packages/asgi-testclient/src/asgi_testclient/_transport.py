@@ -111,7 +111,7 @@ class Exchange:
             body = self._pending.pop(0) if self._pending else b""
             return {"type": "http.request", "body": body, "more_body": bool(self._pending)}
         assert self._finished is not None
-        await self._finished.wait()  # like a server: nothing more until the client goes away
+        await self._finished.wait()  # like a server: nothing more until the response is out
         return {"type": "http.disconnect"}
 
     async def send(self, message: Message) -> None:
@@ -146,6 +146,7 @@ class Exchange:
             self.trailers.extend((bytes(k), bytes(v)) for k, v in message.get("headers", []))
             if not message.get("more_trailers", False):
                 self.complete = True
+                self._delivered()
             return
         if self.status is None:
             raise ASGIProtocolError(f"the app sent {kind!r} before 'http.response.start'")
@@ -198,7 +199,15 @@ class Exchange:
             return None
         chunk = await self._channel.get()
         self._channel.task_done()
+        if self.complete:
+            self._delivered()
         return chunk
+
+    def _delivered(self) -> None:
+        """The whole response reached the test: from now on the app's receive() says the
+        client is gone (as a server's does once the response is sent)."""
+        assert self._finished is not None
+        self._finished.set()
 
     async def finish(self) -> None:
         """Wait for an app whose response is complete; cancel one whose response is not."""
