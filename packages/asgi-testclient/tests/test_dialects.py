@@ -206,11 +206,13 @@ def test_debug_extension_and_template_attributes() -> None:
         page.other  # type: ignore[attr-defined]  # noqa: B018
 
 
-def test_ipv6_base_url() -> None:
-    client = TestClient(echo_app, base_url="http://[::1]:8000")
-    scope = client.get("/").json()["scope"]
-    assert scope["server"] == ["::1", 8000]
-    assert ["host", "[::1]:8000"] in scope["headers"]
+@pytest.mark.parametrize("port", [8000, 0])
+def test_ipv6_base_url(port: int) -> None:
+    client = TestClient(echo_app, base_url=f"http://[::1]:{port}")
+    scope = client.get("/x?q=1").json()["scope"]
+    assert scope["server"] == ["::1", port]
+    assert ["host", f"[::1]:{port}"] in scope["headers"]
+    assert (scope["path"], scope["query_string"]) == ("/x", "q=1")
 
 
 async def trailers_undeclared(scope: Scope, receive: Receive, send: Send) -> None:

@@ -218,6 +218,16 @@ class TestClient(requests.Session):
         )
         return cast(TestResponse, response)
 
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        """As requests does, but an explicit port 0 in the URL is kept (requests drops it)."""
+        prepared = super().prepare_request(request)
+        given = urlsplit(str(request.url))
+        if given.port == 0 and prepared.url:
+            scheme, rest = prepared.url.split("://", 1)
+            path = rest.partition("/")[1:]
+            prepared.url = f"{scheme}://{given.netloc.rsplit('@', 1)[-1]}{''.join(path)}"
+        return prepared
+
     def build_request(
         self,
         method: str,
