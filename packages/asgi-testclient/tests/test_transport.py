@@ -119,6 +119,21 @@ def test_params_data_json_content_headers() -> None:
             client.post("/", data=b"a", content=b"b")
 
 
+def test_file_parts_get_a_content_type_from_their_name(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_bytes(b"hello")
+    client = TestClient(echo_app)
+    with target.open("rb") as file:
+        body = echo(client, "POST", "/", files={"bare": file, "named": ("a.json", b"{}")})["body"]
+    assert 'name="bare"; filename="notes.txt"\r\nContent-Type: text/plain' in body
+    assert 'filename="a.json"\r\nContent-Type: application/json' in body
+    body = echo(client, "POST", "/", files=[("x", ("blob", b"1")), ("y", (None, b"2"))])["body"]
+    assert 'filename="blob"\r\nContent-Type: application/octet-stream' in body
+    assert 'name="y"\r\n\r\n2' in body  # no file name: a plain field, as given
+    request = client.build_request("POST", "/", files={"z": ("z.html", b"<p>")})
+    assert b"Content-Type: text/html" in (request.body or b"")
+
+
 def test_multipart_files() -> None:
     with closing(TestClient(echo_app)) as client:
         got = echo(client, "POST", "/", files={"up": ("a.txt", b"hello", "text/plain")})

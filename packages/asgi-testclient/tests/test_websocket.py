@@ -382,6 +382,16 @@ def test_a_refused_handshake_stops_an_app_still_running() -> None:
     assert cancelled.is_set()
 
 
+def test_auth_reaches_the_websocket_handshake() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.send", "bytes": dict(scope["headers"])[b"authorization"]})
+
+    with TestClient(app).websocket_connect("/", auth=("user", "pass")) as ws:
+        assert ws.receive_bytes() == b"Basic dXNlcjpwYXNz"
+
+
 def test_query_params_reach_the_websocket_scope() -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await receive()

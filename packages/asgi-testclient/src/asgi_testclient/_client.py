@@ -7,6 +7,7 @@ import contextlib
 import http.cookiejar
 import inspect
 import json as jsonlib
+import mimetypes
 import weakref
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeGuard, cast
@@ -194,6 +195,7 @@ class TestClient(requests.Session):
         says otherwise. `timeout` is accepted and ignored: the app runs in-process.
         """
         data, json, headers = _body(data, content, json, headers)
+        files = _files(files)
         if allow_redirects is None:
             allow_redirects = follow_redirects
         if allow_redirects is None:
@@ -243,6 +245,7 @@ class TestClient(requests.Session):
     ) -> requests.PreparedRequest:
         """A prepared request, for `client.send(request, stream=...)` (httpx's pair)."""
         data, json, headers = _body(data, content, json, headers)
+        files = _files(files)
         request = requests.Request(
             method,
             self._url(url),
@@ -314,6 +317,7 @@ class TestClient(requests.Session):
         headers: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
         params: Any = None,
+        auth: Any = None,
     ) -> WebSocketTestSession:
         """Open a websocket to the app; use the result as a context manager."""
         full = self._url(url)
@@ -333,7 +337,7 @@ class TestClient(requests.Session):
         extra.update(headers or {})
         prepared = self.prepare_request(
             requests.Request(
-                "GET", f"{http}://{rest}", headers=extra, cookies=cookies, params=params
+                "GET", f"{http}://{rest}", headers=extra, cookies=cookies, params=params, auth=auth
             )
         )
         prepared.url = f"{scheme}://{(prepared.url or '').split('://', 1)[1]}"
@@ -424,6 +428,28 @@ def _body(data: Any, content: Any, json: Any, headers: Any) -> tuple[Any, Any, A
             headers = {**(headers or {}), "Content-Type": "application/json"}
         json = None
     return data, json, headers
+
+
+def _files(files: Any) -> Any:
+    """`files` with a content type guessed from the file name where none is given, as httpx
+    does (requests sends such a part without one)."""
+    if files is None:
+        return None
+    pairs = files.items() if isinstance(files, Mapping) else files
+    out: list[tuple[Any, Any]] = []
+    for name, value in pairs:
+        if not isinstance(value, tuple):
+            guessed = requests.utils.guess_filename(value)  # type: ignore[no-untyped-call]
+            filename = guessed or name  # requests' own rule for the part's file name
+            value = (filename, value, _content_type(filename))
+        elif len(value) == 2 and value[0]:
+            value = (value[0], value[1], _content_type(value[0]))
+        out.append((name, value))
+    return out
+
+
+def _content_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 def _close_quietly(response: TestResponse) -> None:
