@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from testclient_apps import echo_app, send_response
 
+from asgi_protocol.exceptions import ToolkitDeprecationWarning
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_testclient import (
     ASGIProtocolError,
@@ -248,3 +249,34 @@ def test_app_bugs_are_also_assertion_errors(app: Any, error: type[Exception], ma
         TestClient(app).get("/")
     assert isinstance(info.value, error)
     assert isinstance(info.value, RuntimeError)
+
+
+def test_timeout_has_no_effect_and_says_so() -> None:
+    client = TestClient(echo_app)
+    with pytest.warns(ToolkitDeprecationWarning, match="should not use the 'timeout' argument"):
+        assert client.get("/", timeout=1).status_code == 200
+
+
+def test_header_values_reach_the_app_trimmed_as_a_server_trims_them() -> None:
+    client = TestClient(echo_app)
+    sent = {"if-none-match": " \t* \t", "x-bytes": b"  raw "}
+    headers = dict(client.get("/", headers=sent).json()["scope"]["headers"])
+    assert headers["if-none-match"] == "*"
+    assert headers["x-bytes"] == "raw"
+    request = client.build_request("GET", "/", headers=[("x-pair", "  v")])
+    assert request.headers["x-pair"] == "v"
+
+
+def test_a_parts_own_headers_come_before_its_content_type() -> None:
+    client = TestClient(echo_app)
+    files = [
+        ("a", ("a.txt", b"one", "text/plain", {"x-custom": "1"})),
+        ("b", ("b.txt", b"two", "text/plain", {"Content-Type": "text/csv"})),
+        ("c", ("c.txt", b"three", "text/plain")),
+    ]
+    body = client.post("/", files=files).json()["body"]
+    part_a = body.split('name="a"', 1)[1].split("\r\n\r\n", 1)[0]
+    assert part_a.index("x-custom: 1") < part_a.index("content-type: text/plain")
+    part_b = body.split('name="b"', 1)[1].split("\r\n\r\n", 1)[0]
+    assert "content-type: text/csv" in part_b
+    assert "text/plain" not in part_b

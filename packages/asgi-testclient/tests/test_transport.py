@@ -244,7 +244,7 @@ def test_streamed_response() -> None:
         await send({"type": "http.response.body"})
 
     with closing(TestClient(app)) as client:
-        response = client.get("/", stream=True, timeout=0.001)
+        response = client.get("/", stream=True)
         assert b"".join(response.iter_content(chunk_size=4)) == b"one,two,three"
         response.close()
         assert client.get("/").content == b"one,two,three"

@@ -8,6 +8,7 @@ import http.cookiejar
 import inspect
 import json as jsonlib
 import mimetypes
+import warnings
 import weakref
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeGuard, cast
@@ -17,6 +18,7 @@ import requests
 from requests.cookies import cookiejar_from_dict
 
 from asgi_lifetime import LifespanDriver
+from asgi_protocol.exceptions import ToolkitDeprecationWarning
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 
 from ._portal import Portal
@@ -192,9 +194,16 @@ class TestClient(requests.Session):
         `extensions=` (accepted, unused).
 
         Relative URLs join `base_url`; redirects follow the client's default unless this call
-        says otherwise. `timeout` is accepted and ignored: the app runs in-process.
+        says otherwise. `timeout` has no effect (the app runs in-process) and warns so.
         """
-        data, json, headers = _body(data, content, json, headers)
+        if timeout is not None:
+            warnings.warn(
+                "You should not use the 'timeout' argument with the TestClient. "
+                "It has no effect: the app runs in-process, so nothing can time out.",
+                ToolkitDeprecationWarning,
+                stacklevel=2,
+            )
+        data, json, headers = _body(data, content, json, _trimmed(headers))
         files = _files(files)
         if allow_redirects is None:
             allow_redirects = follow_redirects
@@ -244,7 +253,7 @@ class TestClient(requests.Session):
         cookies: Any = None,
     ) -> requests.PreparedRequest:
         """A prepared request, for `client.send(request, stream=...)` (httpx's pair)."""
-        data, json, headers = _body(data, content, json, headers)
+        data, json, headers = _body(data, content, json, _trimmed(headers))
         files = _files(files)
         request = requests.Request(
             method,
@@ -430,9 +439,29 @@ def _body(data: Any, content: Any, json: Any, headers: Any) -> tuple[Any, Any, A
     return data, json, headers
 
 
+def _trimmed(headers: Any) -> Any:
+    """Header values without the whitespace around them, as a server hands them to an app.
+
+    HTTP/1.1 servers strip that optional whitespace before the app sees a value; requests
+    refuses a value that starts with it, where httpx sends it.
+    """
+    if headers is None:
+        return None
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    trimmed = [(name, _trim(value)) for name, value in pairs]
+    return dict(trimmed) if isinstance(headers, Mapping) else trimmed
+
+
+def _trim(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.strip(b" \t")
+    return value.strip(" \t") if isinstance(value, str) else value
+
+
 def _files(files: Any) -> Any:
-    """`files` with a content type guessed from the file name where none is given, as httpx
-    does (requests sends such a part without one)."""
+    """`files` as httpx encodes them: a content type guessed from the file name where none is
+    given (requests sends such a part without one), and a part's own headers before its
+    content type (requests writes the content type first)."""
     if files is None:
         return None
     pairs = files.items() if isinstance(files, Mapping) else files
@@ -444,6 +473,16 @@ def _files(files: Any) -> Any:
             value = (filename, value, _content_type(filename))
         elif len(value) == 2 and value[0]:
             value = (value[0], value[1], _content_type(value[0]))
+        elif len(value) == 4 and value[2] and value[3]:
+            filename, fileobj, content_type, given = value
+            # The part's own Content-Type wins, as in httpx (requests lets the tuple's win).
+            # Under a lower-case key it is written after the part's other headers: urllib3
+            # puts only its own capitalised names first.
+            own = {str(key).lower(): key for key in given}
+            if "content-type" in own:
+                content_type = given[own["content-type"]]
+            others = {k: v for k, v in given.items() if str(k).lower() != "content-type"}
+            value = (filename, fileobj, None, {**others, "content-type": content_type})
         out.append((name, value))
     return out
 
