@@ -29,6 +29,7 @@ nox.options.sessions = [
     "ecosystem",
     "servers",
     "docs",
+    "starlette-suite",
 ]
 
 
