@@ -47,7 +47,7 @@ def layers() -> dict[str, tuple[Callable[..., Any], bool]]:
 
     return {
         "App": (app, False),
-        "error + exception layer": (app._lifespan.app, True),
+        "error + exception layer": (app.middleware_stack, True),
         "Router.app": (app.router.app, True),
         "Route.handle": (route.handle, True),
         "request_response": (route.app, True),
