@@ -120,7 +120,7 @@ def test_bad_cookie_attributes_are_refused() -> None:
         Response().set_cookie("a", "b", samesite="sometimes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="Invalid cookie name"):
         Response().set_cookie("bad name;", "x")
-    with pytest.raises(ValueError, match="CR, LF or NUL"):
+    with pytest.raises(ValueError, match="Cookie path .* which would change the header"):
         Response().set_cookie("a", "b", path="/x\r\nSet-Cookie: evil=1")
 
 

@@ -9,6 +9,21 @@ from typing import Literal
 
 SameSite = Literal["lax", "strict", "none"]
 _SAMESITE = ("lax", "strict", "none")
+_CONTROL = frozenset(chr(code) for code in [*range(0x20), 0x7F])
+
+
+def _attribute(name: str, value: str, also_refused: str = "") -> str:
+    """`value` if it can only be read as that one attribute's value (RFC 6265 section 4.1.1).
+
+    A `;` would end the attribute and start another one the caller never asked for, and a
+    control character ends or corrupts the header; a domain is a host name, so `,` and spaces
+    are refused there too.
+    """
+    bad = {char for char in value if char in _CONTROL or char == ";" or char in also_refused}
+    if bad:
+        shown = ", ".join(sorted(repr(char) for char in bad))
+        raise ValueError(f"Cookie {name} {value!r} holds {shown}, which would change the header")
+    return value
 
 
 def cookie_header_value(
@@ -38,12 +53,14 @@ def cookie_header_value(
                 raise ValueError("Cookie expires must be a timezone-aware datetime")
             # Cookie dates are GMT; an aware datetime in any zone names the same instant.
             morsel["expires"] = format_datetime(expires.astimezone(UTC), usegmt=True)
+        elif isinstance(expires, str):
+            morsel["expires"] = _attribute("expires", expires)
         else:
             morsel["expires"] = expires
     if path is not None:
-        morsel["path"] = path
+        morsel["path"] = _attribute("path", path)
     if domain is not None:
-        morsel["domain"] = domain
+        morsel["domain"] = _attribute("domain", domain, also_refused=", ")
     if secure:
         morsel["secure"] = True
     if httponly:
@@ -55,6 +72,6 @@ def cookie_header_value(
     output = morsel.OutputString()
     if partitioned:  # CHIPS; http.cookies knows the attribute only from Python 3.14
         output += "; Partitioned"
-    if "\r" in output or "\n" in output or "\x00" in output:
-        raise ValueError("Cookie attributes must not contain CR, LF or NUL")
+    # No CR, LF or NUL can remain: the name and value are checked or quoted by http.cookies,
+    # every free-text attribute by _attribute, and the rest are numbers, flags or a fixed word.
     return output
