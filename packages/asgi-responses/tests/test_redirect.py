@@ -1,3 +1,5 @@
+import pytest
+
 from asgi_responses import RedirectResponse
 from asgi_tasks import BackgroundTask
 from asgi_testclient import TestClient
@@ -23,3 +25,16 @@ def test_custom_status_headers_and_background() -> None:
         "1",
     )
     assert ran == [1]
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " \tJava\nScript:x", "data:,x", "vbscript:x"]
+)
+def test_script_capable_schemes_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="which can run script"):
+        RedirectResponse(url)
+
+
+def test_a_url_without_a_scheme_or_with_another_is_kept() -> None:
+    assert RedirectResponse("/a:b").headers["location"] == "/a:b"
+    assert RedirectResponse("mailto:x@example.com").headers["location"] == "mailto:x@example.com"
