@@ -303,3 +303,57 @@ def test_accept_after_reading_the_connect_message_itself() -> None:
 
     with TestClient(app_for(handler)).websocket_connect("/") as session:
         assert session.receive_text() == "ready"
+
+
+@pytest.mark.parametrize(
+    ("subprotocol", "headers", "error", "match"),
+    [
+        ("chat\r\nX-Evil: 1", None, ValueError, "not an HTTP token"),
+        ("two words", None, ValueError, "not an HTTP token"),
+        ("", None, ValueError, "not an HTTP token"),
+        (None, [(b"x-a", b"v\r\nX-Evil: 1")], ValueError, "value .* CR, LF or NUL"),
+        (None, [(b"x-a\n", b"v")], ValueError, "name .* CR, LF or NUL"),
+        (None, [(b"x-a", b"v\x00")], ValueError, "CR, LF or NUL"),
+        (None, [("x-a", "v")], TypeError, "must be bytes"),
+    ],
+)
+async def test_accept_refuses_what_would_inject_before_anything_is_sent(
+    subprotocol: Any, headers: Any, error: type[Exception], match: str
+) -> None:
+    received: list[Message] = []
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        message: Message = {"type": "websocket.connect"}
+        received.append(message)
+        return message
+
+    async def send(message: Message) -> None:
+        sent.append(message)  # pragma: no cover - nothing may be sent
+
+    websocket = WebSocket({"type": "websocket", "headers": []}, receive, send)
+    with pytest.raises(error, match=match):
+        await websocket.accept(subprotocol=subprotocol, headers=headers)
+    assert received == []
+    assert sent == []
+    assert websocket.application_state == WebSocketState.CONNECTING
+
+
+async def test_a_token_subprotocol_and_clean_headers_are_accepted() -> None:
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    websocket = WebSocket({"type": "websocket", "headers": []}, receive, send)
+    await websocket.accept(subprotocol="graphql-transport-ws", headers=[(b"x-a", b"v")])
+    assert sent == [
+        {
+            "type": "websocket.accept",
+            "headers": [(b"x-a", b"v")],
+            "subprotocol": "graphql-transport-ws",
+        }
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
@@ -12,6 +13,26 @@ from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection
 
 Mode = Literal["text", "binary"]
+# RFC 6455 section 4.1: a subprotocol is an RFC 7230 token.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_FORBIDDEN = frozenset(b"\r\n\x00")
+
+
+def handshake_headers(headers: Iterable[tuple[bytes, bytes]] | None) -> list[tuple[bytes, bytes]]:
+    """The accept's extra headers as a list, refusing what would inject into the handshake.
+
+    The server writes them into its 101 answer as HTTP headers, so CR, LF and NUL are as
+    dangerous here as in any response.
+    """
+    checked = []
+    for name, value in headers or ():
+        for part, what in ((name, "name"), (value, "value")):
+            if not isinstance(part, bytes):
+                raise TypeError(f"WebSocket accept header {what} {part!r} must be bytes")
+            if not _FORBIDDEN.isdisjoint(part):
+                raise ValueError(f"WebSocket accept header {what} {part!r} contains CR, LF or NUL")
+        checked.append((name, value))
+    return checked
 
 
 class WebSocketState(enum.Enum):
@@ -114,12 +135,16 @@ class WebSocket(HTTPConnection):
     async def accept(
         self, subprotocol: str | None = None, headers: Iterable[tuple[bytes, bytes]] | None = None
     ) -> None:
-        if self.client_state == WebSocketState.CONNECTING:
-            await self.receive()  # the client's websocket.connect
+        # Checked before anything is received or sent: a bad argument leaves the handshake as
+        # it was.
+        if subprotocol is not None and not _TOKEN.fullmatch(subprotocol):
+            raise ValueError(f"WebSocket subprotocol {subprotocol!r} is not an HTTP token")
         # Always a headers list, even empty: middleware around the endpoint appends to it.
-        message: Message = {"type": "websocket.accept", "headers": list(headers or ())}
+        message: Message = {"type": "websocket.accept", "headers": handshake_headers(headers)}
         if subprotocol is not None:
             message["subprotocol"] = subprotocol
+        if self.client_state == WebSocketState.CONNECTING:
+            await self.receive()  # the client's websocket.connect
         await self.send(message)
 
     def _check_connected(self, message: Message) -> None:
