@@ -1,6 +1,11 @@
 import pytest
 
-from asgi_protocol.datastructures import Headers, MutableHeaders, encode_header_value
+from asgi_protocol.datastructures import (
+    Headers,
+    MutableHeaders,
+    check_header_bytes,
+    encode_header_value,
+)
 
 
 def test_case_insensitive_and_multi_valued() -> None:
@@ -143,3 +148,13 @@ def test_add_vary_header_already_present_merges_lines_only() -> None:
     two = MutableHeaders(raw=[(b"vary", b"Origin"), (b"vary", b"Cookie")])
     two.add_vary_header("Origin")
     assert two.getlist("vary") == ["Origin, Cookie"]
+
+
+@pytest.mark.parametrize("raw", [b"a\r\nb", b"a\nb", b"a\x00"])
+def test_raw_header_bytes_with_cr_lf_or_nul_are_refused(raw: bytes) -> None:
+    with pytest.raises(ValueError, match="Header name .* contains CR, LF or NUL"):
+        check_header_bytes(raw, what="name")
+
+
+def test_clean_raw_header_bytes_pass_unchanged() -> None:
+    assert check_header_bytes(b"text/plain; q=0.5") == b"text/plain; q=0.5"

@@ -27,6 +27,13 @@ def encode_header_value(value: str, *, what: str = "value") -> bytes:
     return encoded
 
 
+def check_header_bytes(value: bytes, *, what: str = "value") -> bytes:
+    """`value`, a raw header name or value, if it holds no CR, LF or NUL (header injection)."""
+    if not _FORBIDDEN.isdisjoint(value):
+        raise ValueError(f"Header {what} {value!r} contains CR, LF or NUL")
+    return value
+
+
 def _lookup_name(key: str) -> bytes:
     """The raw form of a header name to look up: latin-1, lowercased as bytes.lower() does.
 

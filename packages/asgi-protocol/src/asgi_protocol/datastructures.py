@@ -1,6 +1,11 @@
 """The datastructures every package shares; each lives in a small private module."""
 
-from asgi_protocol._headers import Headers, MutableHeaders, encode_header_value
+from asgi_protocol._headers import (
+    Headers,
+    MutableHeaders,
+    check_header_bytes,
+    encode_header_value,
+)
 from asgi_protocol._misc import Address, CommaSeparatedStrings, Secret, State
 from asgi_protocol._multidict import ImmutableMultiDict, MultiDict, QueryParams
 from asgi_protocol._upload import FormData, UploadFile
@@ -20,5 +25,6 @@ __all__ = [
     "State",
     "URLPath",
     "UploadFile",
+    "check_header_bytes",
     "encode_header_value",
 ]

@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
+from asgi_protocol.datastructures import check_header_bytes
 from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection
@@ -15,7 +16,6 @@ from asgi_requests import HTTPConnection
 Mode = Literal["text", "binary"]
 # RFC 6455 section 4.1: a subprotocol is an RFC 7230 token.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_FORBIDDEN = frozenset(b"\r\n\x00")
 
 
 def handshake_headers(headers: Iterable[tuple[bytes, bytes]] | None) -> list[tuple[bytes, bytes]]:
@@ -29,8 +29,7 @@ def handshake_headers(headers: Iterable[tuple[bytes, bytes]] | None) -> list[tup
         for part, what in ((name, "name"), (value, "value")):
             if not isinstance(part, bytes):
                 raise TypeError(f"WebSocket accept header {what} {part!r} must be bytes")
-            if not _FORBIDDEN.isdisjoint(part):
-                raise ValueError(f"WebSocket accept header {what} {part!r} contains CR, LF or NUL")
+            check_header_bytes(part, what=what)
         checked.append((name, value))
     return checked
 
