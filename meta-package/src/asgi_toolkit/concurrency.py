@@ -3,6 +3,7 @@
 from asgi_protocol.concurrency import (
     is_async_callable,
     iterate_in_threadpool,
+    open_in_threadpool,
     run_in_threadpool,
     run_until_first_complete,
 )
@@ -10,6 +11,7 @@ from asgi_protocol.concurrency import (
 __all__ = [
     "is_async_callable",
     "iterate_in_threadpool",
+    "open_in_threadpool",
     "run_in_threadpool",
     "run_until_first_complete",
 ]

@@ -8,9 +8,8 @@ tasks and descriptors stayed alive and burned CPU.
 from __future__ import annotations
 
 import asyncio
-import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -24,16 +23,17 @@ RANGES = [None, b"bytes=0-", b"bytes=0-131071,196608-524287"]
 
 
 @pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[io.BufferedReader]:
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[IO[bytes]]:
     """Every file FileResponse opens, to check that each was closed."""
-    files: list[io.BufferedReader] = []
+    files: list[IO[bytes]] = []
+    real_open = asgi_responses._file.open_in_threadpool
 
-    def tracking_open(path: Any, mode: str) -> io.BufferedReader:
-        file = open(path, mode)  # noqa: SIM115 - closed by the code under test
-        files.append(file)  # type: ignore[arg-type]
-        return file  # type: ignore[return-value]
+    async def tracking_open(path: Any) -> IO[bytes]:
+        file = await real_open(path)
+        files.append(file)
+        return file
 
-    monkeypatch.setattr(asgi_responses._file, "open", tracking_open, raising=False)
+    monkeypatch.setattr(asgi_responses._file, "open_in_threadpool", tracking_open)
     return files
 
 
@@ -59,7 +59,7 @@ def scope_for(range_header: bytes | None, spec_version: str | None) -> dict[str,
 @pytest.mark.parametrize("spec_version", [None, "2.3", "2.3.1"])
 async def test_stops_reading_on_disconnect_then_runs_background(
     big_file: Path,
-    opened: list[io.BufferedReader],
+    opened: list[IO[bytes]],
     range_header: bytes | None,
     spec_version: str | None,
 ) -> None:
@@ -99,7 +99,7 @@ async def test_stops_reading_on_disconnect_then_runs_background(
 @pytest.mark.parametrize("spec_version", ["2.3", "2.4"])
 async def test_a_failed_send_closes_the_file_and_propagates(
     big_file: Path,
-    opened: list[io.BufferedReader],
+    opened: list[IO[bytes]],
     range_header: bytes | None,
     spec_version: str,
 ) -> None:
@@ -127,7 +127,7 @@ async def test_a_failed_send_closes_the_file_and_propagates(
 @pytest.mark.parametrize("repeat", [False, True])
 async def test_cancellation_closes_the_file_and_skips_background(
     big_file: Path,
-    opened: list[io.BufferedReader],
+    opened: list[IO[bytes]],
     range_header: bytes | None,
     spec_version: str,
     repeat: bool,

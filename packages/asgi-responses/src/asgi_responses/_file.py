@@ -11,10 +11,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from secrets import token_hex
-from typing import Any, BinaryIO
+from typing import IO, Any
 from urllib.parse import quote
 
-from asgi_protocol.concurrency import run_in_threadpool
+from asgi_protocol.concurrency import open_in_threadpool, run_in_threadpool
 from asgi_protocol.datastructures import Headers
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_responses._base import Response, websocket_denial_send
@@ -33,13 +33,13 @@ CHUNK_SIZE = 64 * 1024
 
 
 @asynccontextmanager
-async def _opened(path: str | os.PathLike[str]) -> AsyncIterator[BinaryIO]:
-    """The file, opened in a thread; closed on the way out, whatever ends the transfer.
+async def _opened(path: str | os.PathLike[str]) -> AsyncIterator[IO[bytes]]:
+    """The file, opened in a worker thread; closed on the way out, whatever ends the transfer.
 
     The close is a plain call, not an awaited one: an awaited close can itself be cancelled
     (anyio's cancel scopes cancel again at every await), and then the descriptor leaks.
     """
-    file: BinaryIO = await run_in_threadpool(open, path, "rb")
+    file = await open_in_threadpool(path)
     try:
         yield file
     finally:
@@ -204,10 +204,10 @@ class FileResponse(Response):
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    def _open(self) -> AbstractAsyncContextManager[BinaryIO]:
+    def _open(self) -> AbstractAsyncContextManager[IO[bytes]]:
         return _opened(self.path)
 
-    async def _send_chunks(self, file: BinaryIO, send: Send, start: int, end: int) -> None:
+    async def _send_chunks(self, file: IO[bytes], send: Send, start: int, end: int) -> None:
         """Bytes [start, end) of the open file, as body messages with more_body=True."""
         file.seek(start)  # only moves the offset: no disk access, no need for a thread
         while start < end:
