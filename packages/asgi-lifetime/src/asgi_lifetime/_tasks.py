@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any
+
+from asgi_protocol.concurrency import is_async_callable, run_in_threadpool
 
 logger = logging.getLogger("asgi_lifetime.tasks")
 
@@ -108,18 +110,8 @@ class AppTasks:
 def _call(
     func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Coroutine[Any, Any, Any]:
-    """A coroutine running `func`: awaited directly if async, in a thread if sync."""
-    if inspect.iscoroutinefunction(func):
+    """A coroutine running `func`: awaited directly if async, in a worker thread if sync."""
+    if is_async_callable(func):
         coro: Coroutine[Any, Any, Any] = func(*args, **kwargs)
         return coro
-    return _in_thread(func, args, kwargs)
-
-
-async def _in_thread(
-    func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    result = await asyncio.to_thread(func, *args, **kwargs)
-    if inspect.isawaitable(result):  # a callable object whose __call__ is async
-        awaitable: Awaitable[Any] = result
-        return await awaitable
-    return result
+    return run_in_threadpool(func, *args, **kwargs)
