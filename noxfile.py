@@ -6,15 +6,16 @@ dependencies and its test-only group, so an undeclared import fails here before 
 
 from __future__ import annotations
 
-import re
 import shutil
-import tomllib
-from dataclasses import dataclass, field
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tools"))
+import family  # noqa: E402 - the package graph, read from the pyprojects (tools/family.py)
+
 COVERAGE_DIR = ROOT / ".nox-coverage"
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -30,49 +31,11 @@ nox.options.sessions = [
     "servers",
     "docs",
     "starlette-suite",
+    "release-check",
 ]
 
 
-@dataclass
-class Package:
-    dist: str
-    path: Path
-    dependencies: list[str]
-    extras: dict[str, list[str]]
-    test_group: list[str]
-    import_name: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.import_name = self.dist.replace("-", "_")
-
-
-def _load_packages() -> dict[str, Package]:
-    found: dict[str, Package] = {}
-    for pyproject in [
-        *sorted(ROOT.glob("packages/*/pyproject.toml")),
-        ROOT / "meta-package/pyproject.toml",
-    ]:
-        data = tomllib.loads(pyproject.read_text())
-        project = data["project"]
-        found[project["name"]] = Package(
-            dist=project["name"],
-            path=pyproject.parent,
-            dependencies=list(project.get("dependencies", [])),
-            extras=dict(project.get("optional-dependencies", {})),
-            test_group=list(data.get("dependency-groups", {}).get("test", [])),
-        )
-    return found
-
-
-PACKAGES = _load_packages()
-REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*(?:\[([^\]]*)\])?")
-
-
-def _split(requirement: str) -> tuple[str, set[str]]:
-    match = REQUIREMENT.match(requirement)
-    assert match, requirement
-    extras = {e.strip() for e in (match.group(2) or "").split(",") if e.strip()}
-    return match.group(1).lower().replace("_", "-"), extras
+PACKAGES = family.packages()
 
 
 def install_args(roots: list[str], editable: str | None = None) -> list[str]:
@@ -86,7 +49,7 @@ def install_args(roots: list[str], editable: str | None = None) -> list[str]:
     todo = list(roots)
     while todo:
         requirement = todo.pop()
-        name, extras = _split(requirement)
+        name, extras = family.split_requirement(requirement)
         if name not in PACKAGES:
             third_party.append(requirement)
             continue
@@ -115,7 +78,7 @@ def install(session: nox.Session, *args: str) -> None:
     session.install(*fresh, *args)
 
 
-def all_extras(package: Package) -> str:
+def all_extras(package: family.Package) -> str:
     return f"{package.dist}[{','.join(sorted(package.extras))}]" if package.extras else package.dist
 
 
@@ -125,6 +88,7 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.8")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("python", "tools/versions.py")
 
 
 @nox.session
@@ -254,6 +218,13 @@ def starlette_suite(session: nox.Session) -> None:
         env={"PYTHONPATH": str(suite)},
     )
     session.run("python", str(suite / "run.py"), *session.posargs)
+
+
+@nox.session(name="release-check")
+def release_check(session: nox.Session) -> None:
+    """Build every sdist and wheel, twine-check them, install each package alone from them."""
+    session.install("pip", "twine>=5", "uv")
+    session.run("python", str(ROOT / "tools/release_check.py"), session.create_tmp())
 
 
 @nox.session

@@ -49,8 +49,19 @@ def needs_missing_extra(error: ImportError, required: set[str]) -> bool:
     return found.group(2) in (metadata.metadata(name).get_all("Provides-Extra") or [])
 
 
+def import_name(dist: str) -> str:
+    """The top-level package that distribution `dist` installs."""
+    tops = [
+        top
+        for top, dists in metadata.packages_distributions().items()
+        if dist in {re.sub(r"[-_.]+", "-", d).lower() for d in dists}
+    ]
+    (top,) = tops
+    return top
+
+
 def main(dist: str) -> int:
-    package = dist.replace("-", "_")
+    package = import_name(dist)
     allowed = {package} | set(sys.stdlib_module_names) | set(sys.builtin_module_names)
     required = required_distributions(dist)
     for top, dists in metadata.packages_distributions().items():

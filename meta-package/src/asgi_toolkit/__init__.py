@@ -24,6 +24,8 @@ from asgi_toolkit.routing import Host, Mount, NoMatchFound, Route, Router, WebSo
 from asgi_toolkit.staticfiles import StaticFiles
 from asgi_toolkit.websockets import WebSocket, WebSocketDisconnect
 
+__version__ = "0.1.0"
+
 __all__ = [
     "App",
     "BackgroundTask",

@@ -4,6 +4,8 @@ from asgi_broadcast._backends import BroadcastBackend, MemoryBackend, RedisBacke
 from asgi_broadcast._broadcast import Broadcast, Subscriber
 from asgi_broadcast._event import Event
 
+__version__ = "0.1.0"
+
 __all__ = [
     "Broadcast",
     "BroadcastBackend",

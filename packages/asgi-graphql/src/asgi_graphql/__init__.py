@@ -7,6 +7,8 @@ from asgi_graphql._limits import depth_limit_rule
 from asgi_graphql._threads import ThreadedResolverMiddleware
 from asgi_graphql._ws import SUBPROTOCOL
 
+__version__ = "0.1.0"
+
 __all__ = [
     "GRAPHIQL_HTML",
     "SUBPROTOCOL",

@@ -19,6 +19,8 @@ from asgi_lifetime._manager import LifespanManager
 from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
 from asgi_lifetime._tasks import AppTasks
 
+__version__ = "0.1.0"
+
 __all__ = [
     "TASKS_STATE_KEY",
     "AppTasks",

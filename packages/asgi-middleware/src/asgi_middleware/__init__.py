@@ -27,6 +27,8 @@ from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
 from asgi_middleware.sessions import Session, SessionMiddleware, SessionTooLarge
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
+__version__ = "0.1.0"
+
 __all__ = [
     "AuthCredentials",
     "AuthenticationBackend",

@@ -39,6 +39,8 @@ from asgi_protocol.types import (
     StatelessLifespan,
 )
 
+__version__ = "0.1.0"
+
 __all__ = [
     "URL",
     "ASGIApp",

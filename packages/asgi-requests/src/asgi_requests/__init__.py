@@ -14,6 +14,8 @@ from asgi_requests.exceptions import (
 )
 from asgi_requests.formparsers import FormParser, MultiPartException, MultiPartParser
 
+__version__ = "0.1.0"
+
 __all__ = [
     "MAX_BODY_SIZE_SCOPE_KEY",
     "BodyAlreadyConsumed",

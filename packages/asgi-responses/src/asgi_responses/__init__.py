@@ -21,6 +21,8 @@ from asgi_responses._text import (
     UJSONResponse,
 )
 
+__version__ = "0.1.0"
+
 __all__ = [
     "NOT_MODIFIED_HEADERS",
     "AsyncContentStream",

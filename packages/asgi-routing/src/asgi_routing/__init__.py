@@ -20,6 +20,8 @@ from asgi_routing.router import Router
 from asgi_routing.routes import BaseRoute, Host, Match, Mount, Route, WebSocketRoute, replace_params
 from asgi_routing.wrappers import RoutedRequest, request_response, websocket_session
 
+__version__ = "0.1.0"
+
 __all__ = [
     "CONVERTOR_TYPES",
     "BaseRoute",

@@ -4,4 +4,6 @@
 from asgi_protocol.concurrency import is_async_callable
 from asgi_tasks._tasks import BackgroundTask, BackgroundTasks
 
+__version__ = "0.1.0"
+
 __all__ = ["BackgroundTask", "BackgroundTasks", "is_async_callable"]

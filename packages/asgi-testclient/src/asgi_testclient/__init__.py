@@ -18,6 +18,8 @@ from ._errors import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
 from ._response import CookieJar, Headers, TestResponse
 from ._websocket import WebSocketTestSession
 
+__version__ = "0.1.0"
+
 __all__ = [
     "ASGI2App",
     "ASGIInstance",

@@ -8,6 +8,8 @@ from asgi_websockets._websocket import (
     WebSocketState,
 )
 
+__version__ = "0.1.0"
+
 __all__ = [
     "WebSocket",
     "WebSocketClose",
