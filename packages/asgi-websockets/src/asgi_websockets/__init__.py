@@ -2,16 +2,20 @@
 
 from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_websockets._websocket import (
+    InvalidJSONMessage,
     WebSocket,
     WebSocketClose,
     WebSocketDisconnected,
     WebSocketState,
+    decode_json_frame,
 )
 
 __all__ = [
+    "InvalidJSONMessage",
     "WebSocket",
     "WebSocketClose",
     "WebSocketDisconnect",
     "WebSocketDisconnected",
     "WebSocketState",
+    "decode_json_frame",
 ]
