@@ -57,8 +57,12 @@ async def test_json_with_suffix_media_type(app: GraphQLApp) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"{not json", "Request body is not valid JSON"),
-        (b"\xff\xfe", "Request body is not valid JSON"),
+        (
+            b"{not json",
+            "Request body is not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        (b"\xff\xfe", "Request body is not valid JSON: Not UTF-8"),
+        (b"[" * 100_000, "Request body is not valid JSON: Nested too deeply"),
         (b"[]", "Batched queries are not supported"),
         (b'"x"', "Request body must be a JSON object"),
         (b"{}", "No GraphQL query found in the request"),
@@ -66,7 +70,14 @@ async def test_json_with_suffix_media_type(app: GraphQLApp) -> None:
         (b'{"query": 5}', "The query must be a string"),
         (b'{"query": "{ hello }", "operationName": 5}', "operationName must be a string"),
         (b'{"query": "{ hello }", "variables": [1]}', "Variables must be a JSON object"),
-        (b'{"query": "{ hello }", "variables": "{bad"}', "Variables are not valid JSON"),
+        (
+            b'{"query": "{ hello }", "variables": "{bad"}',
+            "Variables are not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        (
+            b'{"query": "{ hello }", "variables": "[NaN]"}',
+            "Variables are not valid JSON: NaN is not valid JSON",
+        ),
         (b'{"query": "{ hello }", "variables": "[1]"}', "Variables must be a JSON object"),
     ],
 )

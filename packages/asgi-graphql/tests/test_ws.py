@@ -192,6 +192,8 @@ async def test_disconnect_before_init(app: GraphQLApp) -> None:
         ({"text": "[1]"}, "Invalid message received"),
         ({"text": '{"type": 1}'}, "Invalid message received"),
         ({"bytes": b"\xff"}, "Invalid message received"),
+        ({"text": "[" * 100_000}, "Invalid message received"),
+        ({"bytes": b'{"type": "ping", "n": ' + b"9" * 5_000 + b"}"}, "Invalid message received"),
         ({"text": '{"type": "whatever"}'}, "Unknown message type 'whatever'"),
         (
             {"text": '{"type": "connection_init", "payload": 3}'},

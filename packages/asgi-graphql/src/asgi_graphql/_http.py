@@ -6,11 +6,11 @@ message; the app turns it into `{"errors": [{"message": ...}]}`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.jsontext import InvalidJSON, decode_json
 from asgi_requests import Request
 
 
@@ -38,9 +38,9 @@ def _variables(raw: Any) -> dict[str, Any] | None:
         return None
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
-        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the stack
-            raise GraphQLRequestError(400, "Variables are not valid JSON") from None
+            raw = decode_json(raw)
+        except InvalidJSON as exc:
+            raise GraphQLRequestError(400, f"Variables are not valid JSON: {exc.reason}") from None
         if raw is None:
             return None
     if not isinstance(raw, dict):
@@ -69,9 +69,11 @@ async def read_params(request: Request) -> GraphQLParams:
     if media_type == "application/json" or media_type.endswith("+json"):
         body = await request.body()
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):  # bad JSON or UTF-8; or nesting deeper than the stack
-            raise GraphQLRequestError(400, "Request body is not valid JSON") from None
+            data = decode_json(body)
+        except InvalidJSON as exc:
+            raise GraphQLRequestError(
+                400, f"Request body is not valid JSON: {exc.reason}"
+            ) from None
         if isinstance(data, list):
             raise GraphQLRequestError(400, "Batched queries are not supported")
         if not isinstance(data, dict):

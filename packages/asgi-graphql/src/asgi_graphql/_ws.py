@@ -22,6 +22,7 @@ from typing import Any, cast
 from graphql import ExecutionResult, GraphQLError, OperationType
 
 from asgi_graphql._execute import Executor
+from asgi_protocol.jsontext import InvalidJSON, decode_json
 from asgi_protocol.types import Message, Receive, Scope, Send
 
 SUBPROTOCOL = "graphql-transport-ws"
@@ -41,14 +42,9 @@ class _Close(Exception):
 def _decode(message: Message) -> dict[str, Any]:
     """The JSON object carried by a websocket.receive message."""
     text = message.get("text")
-    if text is None:
-        try:
-            text = (message.get("bytes") or b"").decode("utf-8")
-        except UnicodeDecodeError:
-            raise _Close(4400, "Invalid message received") from None
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = decode_json(text if text is not None else (message.get("bytes") or b""))
+    except InvalidJSON:
         raise _Close(4400, "Invalid message received") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise _Close(4400, "Invalid message received")
