@@ -153,7 +153,8 @@ class Query(graphene.ObjectType):  # type: ignore[misc]
 
 @pytest.fixture
 def graphql() -> TestClient:
-    return TestClient(GraphQLApp(graphene.Schema(query=Query), graphiql=False))
+    app = GraphQLApp(graphene.Schema(query=Query), graphiql=False, allow_form_posts=True)
+    return TestClient(app, headers={"GraphQL-Require-Preflight": "1"})
 
 
 QUERY = "query ($v: String) { echo(value: $v) }"
