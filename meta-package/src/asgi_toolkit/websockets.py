@@ -1,6 +1,7 @@
 """WebSocket connections (asgi-websockets)."""
 
 from asgi_websockets import (
+    InvalidJSONMessage,
     WebSocket,
     WebSocketClose,
     WebSocketDisconnect,
@@ -9,6 +10,7 @@ from asgi_websockets import (
 )
 
 __all__ = [
+    "InvalidJSONMessage",
     "WebSocket",
     "WebSocketClose",
     "WebSocketDisconnect",

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import graphene
+from graphql import GraphQLError
 
 from asgi_protocol.types import ASGIApp, Message
 
@@ -155,12 +156,20 @@ class Query(graphene.ObjectType):
     later = graphene.String()
     context_keys = graphene.List(graphene.String)
     echo = graphene.String(value=graphene.String())
+    refuse = graphene.String()
+    crash = graphene.NonNull(graphene.String)
 
     def resolve_hello(root: Any, info: Any, name: str) -> str:
         return f"Hello {name}"
 
     def resolve_fail(root: Any, info: Any) -> str:
         raise ValueError("boom")
+
+    def resolve_refuse(root: Any, info: Any) -> str:
+        raise GraphQLError("Not allowed here")
+
+    def resolve_crash(root: Any, info: Any) -> str:
+        raise KeyError("password=hunter2")
 
     def resolve_thread(root: Any, info: Any) -> str:
         main = threading.current_thread() is threading.main_thread()
@@ -200,6 +209,8 @@ class Subscription(graphene.ObjectType):
     count = graphene.Int(upto=graphene.Int(default_value=3))
     broken = graphene.Int()
     forever = graphene.Int()
+    refused = graphene.Int()
+    leaky = graphene.Int()
 
     async def subscribe_count(root: Any, info: Any, upto: int) -> AsyncIterator[int]:
         for i in range(upto):
@@ -208,6 +219,15 @@ class Subscription(graphene.ObjectType):
     async def subscribe_broken(root: Any, info: Any) -> AsyncIterator[int]:
         yield 1
         raise RuntimeError("source failed")
+
+    def subscribe_refused(root: Any, info: Any) -> AsyncIterator[int]:
+        raise RuntimeError("no stream for you")
+
+    async def subscribe_leaky(root: Any, info: Any) -> AsyncIterator[int]:
+        yield 1
+
+    def resolve_leaky(root: Any, info: Any) -> int:
+        raise RuntimeError("secret in an event")
 
     async def subscribe_forever(root: Any, info: Any) -> AsyncIterator[int]:
         try:

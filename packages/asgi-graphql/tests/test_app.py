@@ -4,6 +4,7 @@ from typing import Any
 
 import graphene
 import pytest
+from graphql import get_introspection_query
 from graphql_driver import EVENTS, SCHEMA, http
 
 from asgi_graphql import GraphQLApp
@@ -81,13 +82,71 @@ async def test_validation_error_is_400(app: GraphQLApp) -> None:
     assert "Cannot query field 'nope'" in result.json()["errors"][0]["message"]
 
 
-async def test_resolver_error_is_200_with_data(app: GraphQLApp) -> None:
+async def test_resolver_error_is_200_with_data_and_a_generic_message(
+    app: GraphQLApp, caplog: pytest.LogCaptureFixture
+) -> None:
     result = await http(app, params={"query": "{ hello fail }"})
     assert result.status == 200
     body = result.json()
     assert body["data"] == {"hello": "Hello world", "fail": None}
-    assert body["errors"][0]["message"] == "boom"
-    assert body["errors"][0]["path"] == ["fail"]
+    assert body["errors"] == [
+        {
+            "message": "Internal server error",
+            "locations": [{"line": 1, "column": 9}],
+            "path": ["fail"],
+        }
+    ]
+    # The text and the traceback go to the log, not to the client.
+    [record] = caplog.records
+    assert (record.name, record.levelname) == ("asgi_graphql", "ERROR")
+    assert "fail" in record.getMessage()
+    assert "boom" in record.getMessage()
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], ValueError)
+
+
+async def test_debug_shows_the_resolver_error(caplog: pytest.LogCaptureFixture) -> None:
+    result = await http(GraphQLApp(SCHEMA, debug=True), params={"query": "{ fail }"})
+    assert result.json()["errors"][0]["message"] == "boom"
+    assert len(caplog.records) == 1  # logged all the same
+
+
+async def test_a_graphql_error_raised_on_purpose_keeps_its_message(
+    app: GraphQLApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = await http(app, params={"query": "{ refuse }"})
+    assert result.status == 200
+    assert result.json()["errors"][0]["message"] == "Not allowed here"
+    assert caplog.records == []
+
+
+async def test_a_crash_that_leaves_no_data_is_500(app: GraphQLApp) -> None:
+    result = await http(app, params={"query": "{ crash }"})
+    assert result.status == 500
+    body = result.json()
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == "Internal server error"
+    assert "hunter2" not in result.body.decode()
+
+
+async def test_a_custom_scalar_refusing_a_variable_keeps_its_message() -> None:
+    # No path: the client's mistake, not a resolver's crash.
+    def parse(value: Any) -> Any:
+        raise ValueError("dates look like 2024-01-31")
+
+    class Day(graphene.Scalar):  # type: ignore[misc]
+        serialize = staticmethod(str)
+        parse_value = staticmethod(parse)
+        parse_literal = staticmethod(lambda node, _variables=None: node.value)
+
+    class Query(graphene.ObjectType):  # type: ignore[misc]
+        day = graphene.String(on=Day())
+
+    app = GraphQLApp(graphene.Schema(query=Query))
+    body = {"query": "query ($d: Day) { day(on: $d) }", "variables": {"d": "soon"}}
+    result = await http(app, "POST", json_body=body)
+    assert result.status == 400
+    assert "dates look like 2024-01-31" in result.json()["errors"][0]["message"]
 
 
 async def test_bad_variables_are_400(app: GraphQLApp) -> None:
@@ -276,3 +335,45 @@ async def test_documents_are_cached(app: GraphQLApp) -> None:
     await http(app, params={"query": "{ hello }"})
     info = app.executor.prepare.cache_info()
     assert (info.hits, info.misses) == (1, 1)
+
+
+async def test_introspection_can_be_turned_off() -> None:
+    on, off = GraphQLApp(SCHEMA), GraphQLApp(SCHEMA, introspection=False)
+    query = get_introspection_query()
+    assert (await http(on, "POST", json_body={"query": query})).status == 200
+    for probe in (query, '{ __type(name: "Query") { name } }'):
+        result = await http(off, "POST", json_body={"query": probe})
+        assert result.status == 400
+        message = result.json()["errors"][0]["message"]
+        assert "introspection" in message.lower()
+    # __typename is not introspection of the schema: clients rely on it.
+    typename = await http(off, params={"query": "{ __typename }"})
+    assert typename.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_without_introspection_no_field_names_are_suggested() -> None:
+    query = {"query": "{ helo }"}
+    shown = (await http(GraphQLApp(SCHEMA), "POST", json_body=query)).json()
+    assert "Did you mean 'hello'?" in shown["errors"][0]["message"]
+    hidden = (await http(GraphQLApp(SCHEMA, introspection=False), "POST", json_body=query)).json()
+    assert hidden["errors"][0]["message"] == "Cannot query field 'helo' on type 'Query'."
+
+
+async def test_default_limits_let_the_graphiql_introspection_query_through() -> None:
+    result = await http(GraphQLApp(SCHEMA), "POST", json_body={"query": get_introspection_query()})
+    assert "errors" not in result.json()
+
+
+async def test_field_and_alias_limits() -> None:
+    app = GraphQLApp(SCHEMA, max_fields=3, max_aliases=1)
+    ok = await http(app, params={"query": "{ a: hello node { value } }"})
+    assert ok.json() == {"data": {"a": "Hello world", "node": {"value": 1}}}
+    many = await http(app, params={"query": "{ a: hello b: hello node { value child { value } } }"})
+    assert many.status == 400
+    assert [e["message"] for e in many.json()["errors"]] == [
+        "Query has 6 fields, over the limit of 3",
+        "Query has 2 aliases, over the limit of 1",
+    ]
+    unlimited = GraphQLApp(SCHEMA, max_depth=None, max_fields=None, max_aliases=None)
+    query = "{ " + " ".join(f"a{i}: hello" for i in range(100)) + " }"
+    assert (await http(unlimited, params={"query": query})).status == 200

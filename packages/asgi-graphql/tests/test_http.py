@@ -33,18 +33,58 @@ async def test_application_graphql_bad_utf8(app: GraphQLApp) -> None:
     assert result.json() == {"errors": [{"message": "Request body is not valid UTF-8"}]}
 
 
-async def test_urlencoded_form(app: GraphQLApp) -> None:
-    body = (
-        b"query=query(%24n%3A+String)+%7B+hello(name%3A+%24n)+%7D&variables=%7B%22n%22%3A%22f%22%7D"
-    )
-    result = await http(app, "POST", body=body, content_type="application/x-www-form-urlencoded")
+URLENCODED = (
+    b"query=query(%24n%3A+String)+%7B+hello(name%3A+%24n)+%7D&variables=%7B%22n%22%3A%22f%22%7D",
+    "application/x-www-form-urlencoded",
+)
+MULTIPART = (
+    b'--XX\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ hello }\r\n--XX--\r\n',
+    "multipart/form-data; boundary=XX",
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "GraphQL-Require-Preflight",
+        "Apollo-Require-Preflight",
+        "X-Apollo-Operation-Name",
+        "X-Requested-With",
+    ],
+)
+async def test_forms_with_the_opt_in_and_a_preflight_header(header: str) -> None:
+    app = GraphQLApp(SCHEMA, allow_form_posts=True)
+    headers = {header: "1"}
+    body, content_type = URLENCODED
+    result = await http(app, "POST", body=body, content_type=content_type, headers=headers)
     assert result.json() == {"data": {"hello": "Hello f"}}
-
-
-async def test_multipart_form(app: GraphQLApp) -> None:
-    body = b'--XX\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ hello }\r\n--XX--\r\n'
-    result = await http(app, "POST", body=body, content_type="multipart/form-data; boundary=XX")
+    body, content_type = MULTIPART
+    result = await http(app, "POST", body=body, content_type=content_type, headers=headers)
     assert result.json() == {"data": {"hello": "Hello world"}}
+
+
+@pytest.mark.parametrize(("body", "content_type"), [URLENCODED, MULTIPART])
+async def test_forms_are_refused_by_default(
+    app: GraphQLApp, body: bytes, content_type: str
+) -> None:
+    # Any site can make a browser post a form, cookies included, with no preflight.
+    result = await http(app, "POST", body=body, content_type=content_type)
+    assert result.status == 415
+    assert result.json() == {
+        "errors": [
+            {"message": "Form posts are refused (any site can send one): send application/json"}
+        ]
+    }
+
+
+@pytest.mark.parametrize(("body", "content_type"), [URLENCODED, MULTIPART])
+async def test_an_allowed_form_without_a_preflight_header_is_400(
+    body: bytes, content_type: str
+) -> None:
+    app = GraphQLApp(SCHEMA, allow_form_posts=True)
+    result = await http(app, "POST", body=body, content_type=content_type)
+    assert result.status == 400
+    assert "GraphQL-Require-Preflight" in result.json()["errors"][0]["message"]
 
 
 async def test_json_with_suffix_media_type(app: GraphQLApp) -> None:
@@ -57,8 +97,12 @@ async def test_json_with_suffix_media_type(app: GraphQLApp) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"{not json", "Request body is not valid JSON"),
-        (b"\xff\xfe", "Request body is not valid JSON"),
+        (
+            b"{not json",
+            "Request body is not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        (b"\xff\xfe", "Request body is not valid JSON: Not UTF-8"),
+        (b"[" * 100_000, "Request body is not valid JSON: Nested too deeply"),
         (b"[]", "Batched queries are not supported"),
         (b'"x"', "Request body must be a JSON object"),
         (b"{}", "No GraphQL query found in the request"),
@@ -66,7 +110,14 @@ async def test_json_with_suffix_media_type(app: GraphQLApp) -> None:
         (b'{"query": 5}', "The query must be a string"),
         (b'{"query": "{ hello }", "operationName": 5}', "operationName must be a string"),
         (b'{"query": "{ hello }", "variables": [1]}', "Variables must be a JSON object"),
-        (b'{"query": "{ hello }", "variables": "{bad"}', "Variables are not valid JSON"),
+        (
+            b'{"query": "{ hello }", "variables": "{bad"}',
+            "Variables are not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        (
+            b'{"query": "{ hello }", "variables": "[NaN]"}',
+            "Variables are not valid JSON: NaN is not valid JSON",
+        ),
         (b'{"query": "{ hello }", "variables": "[1]"}', "Variables must be a JSON object"),
     ],
 )

@@ -61,19 +61,28 @@ async def test_context_callable_over_websocket() -> None:
     await ws.disconnect()
 
 
-async def test_context_failure_is_an_error_message() -> None:
+@pytest.mark.parametrize(
+    ("debug", "message"), [(False, "Internal server error"), (True, "no context")]
+)
+async def test_context_failure_is_an_error_message(
+    debug: bool, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
     def context(connection: Any, background: Any) -> Any:
         raise RuntimeError("no context")
 
-    ws = WS(GraphQLApp(SCHEMA, context_value=context))
+    ws = WS(GraphQLApp(SCHEMA, context_value=context, debug=debug))
     await ws.init()
     await ws.send(subscribe("1", "{ hello }"))
     assert await ws.receive_json() == {
         "type": "error",
         "id": "1",
-        "payload": [{"message": "no context"}],
+        "payload": [{"message": message}],
     }
     await ws.disconnect()
+    [record] = caplog.records
+    assert "(operation)" in record.getMessage()
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]) == "no context"
 
 
 async def test_ping_pong(app: GraphQLApp) -> None:
@@ -192,6 +201,8 @@ async def test_disconnect_before_init(app: GraphQLApp) -> None:
         ({"text": "[1]"}, "Invalid message received"),
         ({"text": '{"type": 1}'}, "Invalid message received"),
         ({"bytes": b"\xff"}, "Invalid message received"),
+        ({"text": "[" * 100_000}, "Invalid message received"),
+        ({"bytes": b'{"type": "ping", "n": ' + b"9" * 5_000 + b"}"}, "Invalid message received"),
         ({"text": '{"type": "whatever"}'}, "Unknown message type 'whatever'"),
         (
             {"text": '{"type": "connection_init", "payload": 3}'},
@@ -267,8 +278,39 @@ async def test_source_failure_mid_stream(app: GraphQLApp) -> None:
     assert await ws.receive_json() == {
         "type": "error",
         "id": "1",
-        "payload": [{"message": "source failed"}],
+        "payload": [{"message": "Internal server error"}],
     }
+    await ws.disconnect()
+
+
+async def test_resolver_errors_over_websocket_are_generic_too(
+    app: GraphQLApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    ws = WS(app)
+    await ws.init()
+    await ws.send(subscribe("1", "{ fail refuse }"))
+    payload = (await ws.receive_json())["payload"]
+    assert [e["message"] for e in payload["errors"]] == [
+        "Internal server error",
+        "Not allowed here",
+    ]
+    assert await ws.receive_json() == {"type": "complete", "id": "1"}
+    await ws.send(subscribe("2", "subscription { refused }"))
+    error = await ws.receive_json()
+    assert error["type"] == "error"
+    assert [e["message"] for e in error["payload"]] == ["Internal server error"]
+    await ws.disconnect()
+    assert len(caplog.records) == 2
+
+
+async def test_an_event_that_fails_to_resolve_is_generic_too(app: GraphQLApp) -> None:
+    ws = WS(app)
+    await ws.init()
+    await ws.send(subscribe("1", "subscription { leaky }"))
+    payload = (await ws.receive_json())["payload"]
+    assert payload["data"] == {"leaky": None}
+    assert [e["message"] for e in payload["errors"]] == ["Internal server error"]
+    assert await ws.receive_json() == {"type": "complete", "id": "1"}
     await ws.disconnect()
 
 

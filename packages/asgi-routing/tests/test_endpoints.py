@@ -184,9 +184,6 @@ async def test_websocket_endpoint_text_bytes_json() -> None:
     [
         ("text", receive_bytes(b"x"), "Expected text websocket messages, but got bytes"),
         ("bytes", receive_text("x"), "Expected bytes websocket messages, but got text"),
-        ("json", receive_text("{bad"), "Malformed JSON data received."),
-        ("json", receive_bytes(b"\xff"), "Malformed JSON data received."),
-        ("json", {"type": "websocket.receive"}, "Malformed JSON data received."),
     ],
 )
 async def test_websocket_endpoint_decode_error_closes_1003_and_raises(
@@ -200,6 +197,26 @@ async def test_websocket_endpoint_decode_error_closes_1003_and_raises(
     assert isinstance(info.value, RuntimeError)
     assert sent[-1] == {"type": "websocket.close", "code": 1003, "reason": ""}
     assert events == [("disconnect", 1011)]
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (receive_text("{bad"), "Invalid JSON: Expecting property name enclosed in double quotes"),
+        (receive_bytes(b"\xff"), "Invalid JSON: Not UTF-8"),
+        (receive_text("[" * 100_000), "Invalid JSON: Nested too deeply"),
+        ({"type": "websocket.receive"}, "Invalid JSON: Expecting value"),
+    ],
+)
+async def test_websocket_endpoint_invalid_json_closes_1007_without_raising(
+    message: dict[str, Any], reason: str
+) -> None:
+    # The client's doing, not the app's bug: a clean close that says why, and no exception.
+    cls, events = log_endpoint("json")
+    sent: list[Any] = []
+    await websocket(cls, incoming=[receive_text("[1]"), message, receive_text("[2]")], sent=sent)
+    assert sent[-1] == {"type": "websocket.close", "code": 1007, "reason": reason}
+    assert events == [("receive", [1]), ("disconnect", 1007)]  # nothing read after the close
 
 
 async def test_websocket_endpoint_decode_takes_the_websocket() -> None:

@@ -1,16 +1,20 @@
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
+from asgi_protocol.exceptions import WebSocketException
 from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_testclient import TestClient, WebSocketDenialResponse
 from asgi_websockets import (
+    InvalidJSONMessage,
     WebSocket,
     WebSocketClose,
     WebSocketDisconnect,
     WebSocketDisconnected,
     WebSocketState,
+    decode_json_frame,
 )
 
 Handler = Callable[[WebSocket], Awaitable[None]]
@@ -41,6 +45,44 @@ def test_echo_text_bytes_and_json() -> None:
         assert session.receive_json() == {"a": "é"}
         session.send_json([1], mode="binary")
         assert session.receive_json(mode="binary") == [1]
+
+
+@pytest.mark.parametrize(
+    ("frame", "mode", "reason"),
+    [
+        ({"text": "{bad"}, "text", "Expecting property name enclosed in double quotes"),
+        ({"text": "[" * 100_000}, "text", "Nested too deeply"),
+        ({"bytes": b"9" * 5_000}, "binary", "Number too long"),
+        ({"bytes": b'"\xff"'}, "binary", "Not UTF-8"),
+    ],
+)
+def test_receive_json_raises_invalid_json_message_and_the_connection_goes_on(
+    frame: dict[str, Any], mode: Any, reason: str
+) -> None:
+    async def handler(ws: WebSocket) -> None:
+        await ws.accept()
+        try:
+            await ws.receive_json(mode)
+        except InvalidJSONMessage as exc:
+            await ws.send_json({"code": exc.code, "reason": exc.reason})
+        await ws.send_json(await ws.receive_json(mode))
+
+    with TestClient(app_for(handler)).websocket_connect("/") as session:
+        session.send({"type": "websocket.receive", **frame})
+        assert session.receive_json() == {"code": 1007, "reason": f"Invalid JSON: {reason}"}
+        session.send_json([1], mode=mode)
+        assert session.receive_json() == [1]
+
+
+def test_invalid_json_message_is_a_1007_websocket_exception_and_a_json_error() -> None:
+    with pytest.raises(InvalidJSONMessage) as info:
+        decode_json_frame('{"a": }')
+    error = info.value
+    assert isinstance(error, WebSocketException)  # an App closes with its code when uncaught
+    assert isinstance(error, json.JSONDecodeError)  # what Starlette's receive_json raises
+    assert (error.code, error.reason, error.pos) == (1007, "Invalid JSON: Expecting value", 6)
+    assert str(error) == "1007: Invalid JSON: Expecting value"
+    assert decode_json_frame(b'{"a": 1}') == {"a": 1}
 
 
 def test_accept_with_subprotocol_and_headers() -> None:

@@ -1,9 +1,10 @@
 """GraphQLApp for graphene 3, with GraphiQL and graphql-transport-ws subscriptions."""
 
 from asgi_graphql._app import GraphQLApp
+from asgi_graphql._errors import INTERNAL_ERROR
 from asgi_graphql._graphiql import GRAPHIQL_HTML
-from asgi_graphql._http import GraphQLParams, GraphQLRequestError
-from asgi_graphql._limits import depth_limit_rule
+from asgi_graphql._http import PREFLIGHT_HEADERS, GraphQLParams, GraphQLRequestError
+from asgi_graphql._limits import depth_limit_rule, operation_limits_rule
 from asgi_graphql._threads import ThreadedResolverMiddleware
 from asgi_graphql._ws import SUBPROTOCOL
 
@@ -11,10 +12,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GRAPHIQL_HTML",
+    "INTERNAL_ERROR",
+    "PREFLIGHT_HEADERS",
     "SUBPROTOCOL",
     "GraphQLApp",
     "GraphQLParams",
     "GraphQLRequestError",
     "ThreadedResolverMiddleware",
     "depth_limit_rule",
+    "operation_limits_rule",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError, OperationType
 
+from asgi_graphql._errors import is_unexpected
 from asgi_graphql._execute import Executor
 from asgi_graphql._graphiql import GRAPHIQL_HTML, wants_html
 from asgi_graphql._http import read_params
@@ -44,8 +45,12 @@ class GraphQLApp:
 
     `run_sync_resolvers_in_thread` (default True) runs sync resolvers in the threadpool so they
     don't block the loop; async and default (attribute) resolvers stay on the loop.
-    `max_query_length`, `max_depth` and `max_body_size` (bytes of an HTTP body) bound what
-    clients may send (None disables).
+    `max_query_length`, `max_depth`, `max_fields`, `max_aliases` (per operation, counted
+    through fragments) and `max_body_size` (bytes of an HTTP body) bound what clients may send
+    (None disables). `introspection=False` refuses __schema and __type and drops "Did you
+    mean" hints. `allow_form_posts=True` accepts form POSTs that carry a preflight header (see
+    _http). A resolver's exception other than a GraphQLError reaches the client as "Internal
+    server error" and is logged, unless `debug`.
     """
 
     def __init__(
@@ -57,7 +62,12 @@ class GraphQLApp:
         *,
         max_query_length: int | None = 10_000,
         max_depth: int | None = 15,
+        max_fields: int | None = 1_000,
+        max_aliases: int | None = 15,
         max_body_size: int | None = 1_048_576,
+        introspection: bool = True,
+        allow_form_posts: bool = False,
+        debug: bool = False,
         middleware: Sequence[Any] | None = None,
         run_sync_resolvers_in_thread: bool = True,
         connection_init_wait_timeout: float = 3.0,
@@ -68,10 +78,15 @@ class GraphQLApp:
         self.root_value = root_value
         self.connection_init_wait_timeout = connection_init_wait_timeout
         self.max_body_size = max_body_size
+        self.allow_form_posts = allow_form_posts
         self.executor = Executor(
             schema,
             max_query_length=max_query_length,
             max_depth=max_depth,
+            max_fields=max_fields,
+            max_aliases=max_aliases,
+            introspection=introspection,
+            debug=debug,
             middleware=middleware,
             run_sync_resolvers_in_thread=run_sync_resolvers_in_thread,
         )
@@ -124,7 +139,7 @@ class GraphQLApp:
         ):
             return HTMLResponse(GRAPHIQL_HTML)
         try:
-            params = await read_params(request)
+            params = await read_params(request, allow_form_posts=self.allow_form_posts)
         except HTTPException as exc:
             # GraphQLRequestError, and the request package's BodyTooLarge / FormError.
             return _request_error(exc.detail, exc.status_code, exc.headers)
@@ -150,8 +165,10 @@ class GraphQLApp:
             variables=params.variables,
             operation_name=params.operation_name,
         )
-        # Errors with no data at all (bad variables, a failing non-null root) are the client's.
-        status_code = 400 if result.data is None and result.errors else 200
+        status_code = 200
+        if result.data is None and result.errors:
+            # No data at all: bad variables are the client's fault, a resolver's crash ours.
+            status_code = 500 if any(map(is_unexpected, result.errors)) else 400
         return JSONResponse(result.formatted, status_code, background=background)
 
 

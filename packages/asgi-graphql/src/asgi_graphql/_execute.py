@@ -1,16 +1,17 @@
 """The parse -> validate -> execute pipeline shared by HTTP and WebSocket requests.
 
 Everything that does not depend on the request is built once here: the validation rules (with
-the depth limit), the middleware chain, and an LRU cache of parsed-and-validated documents so
-a client repeating the same query skips parsing and validation (hot path).
+the size limits, and without introspection when it is off), the middleware chain, and an LRU
+cache of parsed-and-validated documents so a client repeating the same query skips parsing and
+validation (hot path). Every error leaving here has been through ClientErrors.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -18,6 +19,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     MiddlewareManager,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     assert_valid_schema,
     execute,
@@ -28,7 +30,8 @@ from graphql import (
     validate,
 )
 
-from asgi_graphql._limits import QUERY_TOO_LONG, depth_limit_rule
+from asgi_graphql._errors import ClientErrors
+from asgi_graphql._limits import QUERY_TOO_LONG, operation_limits_rule
 from asgi_graphql._threads import ThreadedResolverMiddleware
 
 DOCUMENT_CACHE_SIZE = 256
@@ -43,6 +46,10 @@ class Executor:
         *,
         max_query_length: int | None,
         max_depth: int | None,
+        max_fields: int | None = None,
+        max_aliases: int | None = None,
+        introspection: bool = True,
+        debug: bool = False,
         middleware: Sequence[Any] | None,
         run_sync_resolvers_in_thread: bool,
     ) -> None:
@@ -53,9 +60,16 @@ class Executor:
         self.schema = graphql_schema
         self.max_query_length = max_query_length
         rules = list(specified_rules)
-        if max_depth is not None:
-            rules.append(depth_limit_rule(max_depth))
+        if max_depth is not None or max_fields is not None or max_aliases is not None:
+            rules.append(
+                operation_limits_rule(
+                    max_depth=max_depth, max_fields=max_fields, max_aliases=max_aliases
+                )
+            )
+        if not introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
         self.rules = tuple(rules)
+        self.client_errors = ClientErrors(debug=debug, introspection=introspection)
         chain: list[Any] = [ThreadedResolverMiddleware()] if run_sync_resolvers_in_thread else []
         chain.extend(middleware or ())
         self.middleware = MiddlewareManager(*chain) if chain else None
@@ -70,7 +84,7 @@ class Executor:
         except GraphQLError as error:
             return [error]
         errors = validate(self.schema, document, self.rules)
-        return errors or document
+        return self.client_errors(errors) if errors else document
 
     @staticmethod
     def operation(
@@ -105,7 +119,7 @@ class Executor:
         )
         if inspect.isawaitable(result):
             result = await result
-        return result
+        return self.client_errors.result(result)
 
     async def subscribe(
         self,
@@ -115,7 +129,7 @@ class Executor:
         context_value: Any,
         variables: dict[str, Any] | None,
         operation_name: str | None,
-    ) -> AsyncIterator[ExecutionResult] | ExecutionResult:
+    ) -> AsyncGenerator[ExecutionResult, None] | ExecutionResult:
         """Start a subscription: a stream of results, or one result holding its errors."""
         result: AsyncIterator[ExecutionResult] | ExecutionResult = await subscribe(
             self.schema,
@@ -125,7 +139,20 @@ class Executor:
             variable_values=variables,
             operation_name=operation_name,
         )
-        return result
+        if isinstance(result, ExecutionResult):
+            return self.client_errors.result(result)
+        return self._client_stream(result)
+
+    async def _client_stream(
+        self, stream: AsyncIterator[ExecutionResult]
+    ) -> AsyncGenerator[ExecutionResult, None]:
+        try:
+            async for result in stream:
+                yield self.client_errors.result(result)
+        finally:
+            # Closing this stream closes graphql-core's (its subscribe() streams all have
+            # aclose()), whose cleanup runs the source generator's finally blocks.
+            await cast(Any, stream).aclose()
 
 
 __all__ = ["DOCUMENT_CACHE_SIZE", "Executor"]

@@ -2,16 +2,32 @@
 
 Everything the client can get wrong here raises `GraphQLRequestError` with a status and a short
 message; the app turns it into `{"errors": [{"message": ...}]}`.
+
+Cross-site request forgery: a page on any site can make a browser POST a form (urlencoded,
+multipart or text/plain) with the user's cookies, without asking the server first. So those
+media types are refused unless the app opts in (`allow_form_posts`), and even then a form post
+must carry one of PREFLIGHT_HEADERS: a header a browser only sends cross-site after a CORS
+preflight that the server allowed. JSON and application/graphql always need that preflight.
+GET runs queries only (the app refuses anything else over GET).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from asgi_protocol.exceptions import HTTPException
+from asgi_protocol.jsontext import InvalidJSON, decode_json
 from asgi_requests import Request
+
+FORM_MEDIA_TYPES = frozenset(("application/x-www-form-urlencoded", "multipart/form-data"))
+# The names graphql clients use (GraphQL-over-HTTP, Apollo, jQuery and most libraries).
+PREFLIGHT_HEADERS = (
+    "graphql-require-preflight",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+    "x-requested-with",
+)
 
 
 class GraphQLRequestError(HTTPException):
@@ -38,9 +54,9 @@ def _variables(raw: Any) -> dict[str, Any] | None:
         return None
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
-        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the stack
-            raise GraphQLRequestError(400, "Variables are not valid JSON") from None
+            raw = decode_json(raw)
+        except InvalidJSON as exc:
+            raise GraphQLRequestError(400, f"Variables are not valid JSON: {exc.reason}") from None
         if raw is None:
             return None
     if not isinstance(raw, dict):
@@ -61,7 +77,7 @@ def _params(data: Any) -> GraphQLParams:
     return GraphQLParams(query, _variables(data.get("variables")), operation_name)
 
 
-async def read_params(request: Request) -> GraphQLParams:
+async def read_params(request: Request, *, allow_form_posts: bool = False) -> GraphQLParams:
     """The GraphQL parameters of a GET or POST request."""
     if request.method == "GET":
         return _params(request.query_params)
@@ -69,9 +85,11 @@ async def read_params(request: Request) -> GraphQLParams:
     if media_type == "application/json" or media_type.endswith("+json"):
         body = await request.body()
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):  # bad JSON or UTF-8; or nesting deeper than the stack
-            raise GraphQLRequestError(400, "Request body is not valid JSON") from None
+            data = decode_json(body)
+        except InvalidJSON as exc:
+            raise GraphQLRequestError(
+                400, f"Request body is not valid JSON: {exc.reason}"
+            ) from None
         if isinstance(data, list):
             raise GraphQLRequestError(400, "Batched queries are not supported")
         if not isinstance(data, dict):
@@ -84,12 +102,28 @@ async def read_params(request: Request) -> GraphQLParams:
         except UnicodeDecodeError:
             raise GraphQLRequestError(400, "Request body is not valid UTF-8") from None
         return _params({**request.query_params, "query": query})
-    if media_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if media_type in FORM_MEDIA_TYPES:
+        if not allow_form_posts:
+            raise GraphQLRequestError(
+                415, "Form posts are refused (any site can send one): send application/json"
+            )
+        if not any(name in request.headers for name in PREFLIGHT_HEADERS):
+            raise GraphQLRequestError(
+                400,
+                "A form post needs a GraphQL-Require-Preflight or X-Requested-With header "
+                "(any site can send a form)",
+            )
         form = await request.form()
         return _params(form)
     raise GraphQLRequestError(
-        415, "Unsupported Media Type: send application/json, application/graphql or a form"
+        415, "Unsupported Media Type: send application/json or application/graphql"
     )
 
 
-__all__ = ["GraphQLParams", "GraphQLRequestError", "read_params"]
+__all__ = [
+    "FORM_MEDIA_TYPES",
+    "PREFLIGHT_HEADERS",
+    "GraphQLParams",
+    "GraphQLRequestError",
+    "read_params",
+]

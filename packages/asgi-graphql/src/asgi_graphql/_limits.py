@@ -1,14 +1,18 @@
-"""Limits on what a client may ask: the query's length and its field nesting depth.
+"""Limits on what a client may ask: the query's length, and each operation's field nesting
+depth, number of fields and number of aliases.
 
-Depth counts nested fields through inline fragments and fragment spreads, so a deep query cannot
-hide behind fragments. Each fragment's depth is computed once per document (memoised), so a
-document that spreads the same fragment many times costs linear time, and a spread that comes
-back to a fragment already being measured counts as 0 (graphql-core's NoFragmentCyclesRule
-reports the cycle itself).
+All three are measured through inline fragments and fragment spreads, as the operation would
+run: a spread counts its fragment's fields once more each time, so neither depth nor size can
+hide behind fragments. Each fragment is measured once per document (memoised), so a document
+that spreads the same fragment many times costs linear time however large the count it adds
+up to; a spread that comes back to a fragment already being measured counts as nothing
+(graphql-core's NoFragmentCyclesRule reports the cycle itself). Counts stop at CEILING: a
+fragment bomb can describe more fields than a message should print.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -24,65 +28,119 @@ from graphql import (
 )
 
 QUERY_TOO_LONG = "Query too long"
+CEILING = 1_000_000_000
 
 
-class _DepthMeter:
-    """Measures selection sets of one document, remembering each fragment's depth."""
+@dataclass(frozen=True, slots=True)
+class Size:
+    """What a selection set asks for: its nesting depth, and its fields and aliases in all."""
+
+    depth: int = 0
+    fields: int = 0
+    aliases: int = 0
+
+    def beside(self, other: Size) -> Size:
+        return Size(
+            max(self.depth, other.depth),
+            min(CEILING, self.fields + other.fields),
+            min(CEILING, self.aliases + other.aliases),
+        )
+
+
+_NOTHING = Size()
+
+
+class _Meter:
+    """Measures selection sets of one document, remembering each fragment's size."""
 
     def __init__(self, context: ValidationContext) -> None:
         self._context = context
-        self._fragments: dict[str, int] = {}
+        self._fragments: dict[str, Size] = {}
         self._measuring: set[str] = set()
 
-    def selection_set(self, selection_set: SelectionSetNode | None) -> int:
+    def selection_set(self, selection_set: SelectionSetNode | None) -> Size:
         if selection_set is None:
-            return 0
-        deepest = 0
+            return _NOTHING
+        total = _NOTHING
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                depth = 1 + self.selection_set(selection.selection_set)
+                below = self.selection_set(selection.selection_set)
+                size = Size(
+                    1 + below.depth,
+                    min(CEILING, 1 + below.fields),
+                    min(CEILING, (selection.alias is not None) + below.aliases),
+                )
             elif isinstance(selection, InlineFragmentNode):
-                depth = self.selection_set(selection.selection_set)
+                size = self.selection_set(selection.selection_set)
             else:
                 assert isinstance(selection, FragmentSpreadNode)
-                depth = self.fragment(selection.name.value)
-            deepest = max(deepest, depth)
-        return deepest
+                size = self.fragment(selection.name.value)
+            total = total.beside(size)
+        return total
 
-    def fragment(self, name: str) -> int:
+    def fragment(self, name: str) -> Size:
         known = self._fragments.get(name)
         if known is not None:
             return known
         fragment: FragmentDefinitionNode | None = self._context.get_fragment(name)
         if fragment is None or name in self._measuring:
-            # Unknown fragments and cycles are other rules' errors; they add no depth here.
-            return 0
+            # Unknown fragments and cycles are other rules' errors; they add nothing here.
+            return _NOTHING
         self._measuring.add(name)
-        depth = self.selection_set(fragment.selection_set)
+        size = self.selection_set(fragment.selection_set)
         self._measuring.discard(name)
-        self._fragments[name] = depth
-        return depth
+        self._fragments[name] = size
+        return size
 
 
-def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
-    """A validation rule class that rejects operations nested deeper than `max_depth` fields."""
+def _count(value: int) -> str:
+    return f"more than {CEILING}" if value >= CEILING else str(value)
 
-    class DepthLimitRule(ValidationRule):
+
+def operation_limits_rule(
+    *,
+    max_depth: int | None = None,
+    max_fields: int | None = None,
+    max_aliases: int | None = None,
+) -> type[ValidationRule]:
+    """A validation rule class that rejects operations over any of the limits given."""
+
+    class OperationLimitsRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            self._meter = _DepthMeter(context)
+            self._meter = _Meter(context)
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> Any:
-            depth = self._meter.selection_set(node.selection_set)
-            if depth > max_depth:
-                self.report_error(
-                    GraphQLError(f"Query depth {depth} exceeds the limit of {max_depth}", node)
+            size = self._meter.selection_set(node.selection_set)
+            if max_depth is not None and size.depth > max_depth:
+                self._refuse(f"Query depth {size.depth} exceeds the limit of {max_depth}", node)
+            if max_fields is not None and size.fields > max_fields:
+                self._refuse(
+                    f"Query has {_count(size.fields)} fields, over the limit of {max_fields}", node
+                )
+            if max_aliases is not None and size.aliases > max_aliases:
+                self._refuse(
+                    f"Query has {_count(size.aliases)} aliases, over the limit of {max_aliases}",
+                    node,
                 )
             # Fields below were measured already: no need to walk them again.
             return self.SKIP
 
-    DepthLimitRule.__name__ = f"DepthLimitRule{max_depth}"
-    return DepthLimitRule
+        def _refuse(self, message: str, node: OperationDefinitionNode) -> None:
+            self.report_error(GraphQLError(message, node))
+
+    OperationLimitsRule.__name__ = (
+        f"OperationLimitsRule(max_depth={max_depth}, max_fields={max_fields}, "
+        f"max_aliases={max_aliases})"
+    )
+    return OperationLimitsRule
 
 
-__all__ = ["QUERY_TOO_LONG", "depth_limit_rule"]
+def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
+    """A validation rule class that rejects operations nested deeper than `max_depth` fields."""
+    rule = operation_limits_rule(max_depth=max_depth)
+    rule.__name__ = f"DepthLimitRule{max_depth}"
+    return rule
+
+
+__all__ = ["CEILING", "QUERY_TOO_LONG", "Size", "depth_limit_rule", "operation_limits_rule"]

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, cast
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, OperationType
 
 from asgi_graphql._execute import Executor
+from asgi_protocol.jsontext import InvalidJSON, decode_json
 from asgi_protocol.types import Message, Receive, Scope, Send
 
 SUBPROTOCOL = "graphql-transport-ws"
@@ -41,14 +42,9 @@ class _Close(Exception):
 def _decode(message: Message) -> dict[str, Any]:
     """The JSON object carried by a websocket.receive message."""
     text = message.get("text")
-    if text is None:
-        try:
-            text = (message.get("bytes") or b"").decode("utf-8")
-        except UnicodeDecodeError:
-            raise _Close(4400, "Invalid message received") from None
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = decode_json(text if text is not None else (message.get("bytes") or b""))
+    except InvalidJSON:
         raise _Close(4400, "Invalid message received") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise _Close(4400, "Invalid message received")
@@ -204,8 +200,9 @@ class GraphQLTransportWSSession:
         try:
             await self._run(op_id, query, variables, operation_name)
         except Exception as exc:
-            # A failing context factory or event source ends this operation, not the socket.
-            await self._error(op_id, [GraphQLError(str(exc), original_error=exc)])
+            # A failing context factory or event source ends this operation, not the socket;
+            # the client is told as much as of a failing resolver (the exception is logged).
+            await self._error(op_id, [self.executor.client_errors.unexpected(exc)])
 
     async def _run(
         self,
@@ -240,14 +237,13 @@ class GraphQLTransportWSSession:
             await self.send_json({"type": "next", "id": op_id, "payload": result.formatted})
         await self.send_json({"type": "complete", "id": op_id})
 
-    async def _stream(self, op_id: str, stream: AsyncIterator[ExecutionResult]) -> None:
+    async def _stream(self, op_id: str, stream: AsyncGenerator[ExecutionResult, None]) -> None:
         try:
             async for result in stream:
                 await self.send_json({"type": "next", "id": op_id, "payload": result.formatted})
         finally:
-            # Closing the stream runs the source generator's cleanup (finally blocks) now;
-            # graphql-core's subscribe() streams all have aclose().
-            await cast(Any, stream).aclose()
+            # Closing the stream runs the source generator's cleanup (finally blocks) now.
+            await stream.aclose()
 
 
 def _now() -> float:

@@ -1,4 +1,4 @@
-"""ASGI types, status codes, exceptions, datastructures, concurrency helpers and config.
+"""ASGI types, status codes, exceptions, datastructures, concurrency helpers, config, JSON input.
 
 The base of asgi-toolkit, with no third-party dependency: every other package builds on it.
 """
@@ -26,6 +26,7 @@ from asgi_protocol.datastructures import (
     URLPath,
 )
 from asgi_protocol.exceptions import HTTPException, WebSocketDisconnect, WebSocketException
+from asgi_protocol.jsontext import InvalidJSON, decode_json
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import (
     ASGIApp,
@@ -54,6 +55,7 @@ __all__ = [
     "HTTPException",
     "Headers",
     "ImmutableMultiDict",
+    "InvalidJSON",
     "Lifespan",
     "Message",
     "MultiDict",
@@ -70,6 +72,7 @@ __all__ = [
     "UploadFile",
     "WebSocketDisconnect",
     "WebSocketException",
+    "decode_json",
     "get_route_path",
     "iterate_in_threadpool",
     "run_in_threadpool",

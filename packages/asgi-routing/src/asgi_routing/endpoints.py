@@ -6,7 +6,6 @@ awaiting the instance handles the connection.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Generator
 from typing import Any, ClassVar
 
@@ -22,7 +21,7 @@ from asgi_requests import Request
 from asgi_responses import PlainTextResponse, Response
 from asgi_routing._utils import HTTP_METHODS, allow_header
 from asgi_routing.wrappers import RoutedRequest
-from asgi_websockets import WebSocket
+from asgi_websockets import InvalidJSONMessage, WebSocket, decode_json_frame
 
 
 class HTTPEndpoint:
@@ -89,9 +88,11 @@ class UnsupportedData(RuntimeError):
 class WebSocketEndpoint:
     """Subclass and override on_connect / on_receive / on_disconnect.
 
-    `encoding` ("text", "bytes", "json" or None for raw) decides what on_receive gets; a message
-    that does not decode closes the connection with 1003 (unsupported data) and raises
-    UnsupportedData, so on_disconnect sees 1011 (as in Starlette).
+    `encoding` ("text", "bytes", "json" or None for raw) decides what on_receive gets. A text
+    message where bytes are expected (or the reverse) closes the connection with 1003
+    (unsupported data) and raises UnsupportedData, so on_disconnect sees 1011 (as in Starlette).
+    A message that is not JSON is the client's doing, not a bug of the app's: the connection
+    closes with 1007 (invalid payload), on_disconnect sees 1007, and nothing is raised.
     """
 
     encoding: ClassVar[str | None] = None
@@ -122,7 +123,12 @@ class WebSocketEndpoint:
             while True:
                 message = await websocket.receive()
                 if message["type"] == "websocket.receive":
-                    data = await self.decode(websocket, message)
+                    try:
+                        data = await self.decode(websocket, message)
+                    except InvalidJSONMessage as exc:
+                        await websocket.close(exc.code, exc.reason)
+                        close_code = exc.code
+                        break
                     await self.on_receive(websocket, data)
                 else:  # websocket.disconnect: WebSocket.receive() lets nothing else through
                     close_code = int(message.get("code") or WS_1000_NORMAL_CLOSURE)
@@ -136,7 +142,8 @@ class WebSocketEndpoint:
     async def decode(self, websocket: WebSocket, message: Message) -> Any:
         """The payload of a receive message as `encoding` says.
 
-        One that doesn't fit closes the connection with 1003 and raises UnsupportedData.
+        Text for bytes or bytes for text closes the connection with 1003 and raises
+        UnsupportedData; what is not JSON raises InvalidJSONMessage (dispatch closes with 1007).
         """
         text = message.get("text")
         data = message.get("bytes")
@@ -149,10 +156,7 @@ class WebSocketEndpoint:
                 await self._refuse(websocket, "Expected bytes websocket messages, but got text")
             return data
         if self.encoding == "json":
-            try:
-                return json.loads(text if text is not None else (data or b"").decode("utf-8"))
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError
-                await self._refuse(websocket, "Malformed JSON data received.")
+            return decode_json_frame(text if text is not None else (data or b""))
         return text if text is not None else data
 
     @staticmethod

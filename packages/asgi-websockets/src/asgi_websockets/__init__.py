@@ -2,18 +2,22 @@
 
 from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_websockets._websocket import (
+    InvalidJSONMessage,
     WebSocket,
     WebSocketClose,
     WebSocketDisconnected,
     WebSocketState,
+    decode_json_frame,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "InvalidJSONMessage",
     "WebSocket",
     "WebSocketClose",
     "WebSocketDisconnect",
     "WebSocketDisconnected",
     "WebSocketState",
+    "decode_json_frame",
 ]

@@ -9,7 +9,9 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
 from asgi_protocol.datastructures import check_header_bytes
-from asgi_protocol.exceptions import WebSocketDisconnect
+from asgi_protocol.exceptions import WebSocketDisconnect, WebSocketException
+from asgi_protocol.jsontext import InvalidJSON, decode_json
+from asgi_protocol.status import WS_1007_INVALID_FRAME_PAYLOAD_DATA
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection
 
@@ -46,6 +48,30 @@ class WebSocketDisconnected(RuntimeError):
 
     A RuntimeError, so code that caught RuntimeError for these misuses keeps working.
     """
+
+
+class InvalidJSONMessage(InvalidJSON, WebSocketException):
+    """A message that should hold JSON does not (asgi_protocol.jsontext says what is refused).
+
+    Catch it to answer the client and carry on: the connection is still open, and only the bad
+    message is gone. Left uncaught, it is a WebSocketException with code 1007 (invalid payload,
+    RFC 6455), so an App's exception handling closes the connection with that code. It is also
+    a json.JSONDecodeError, which is what Starlette's receive_json raises.
+    """
+
+    def __init__(self, reason: str, doc: str = "", pos: int = 0) -> None:
+        InvalidJSON.__init__(self, reason, doc, pos)
+        self.code = WS_1007_INVALID_FRAME_PAYLOAD_DATA
+        # The close reason: short, so it fits a close frame's 123 bytes.
+        self.reason = f"Invalid JSON: {reason}"
+
+
+def decode_json_frame(data: str | bytes) -> Any:
+    """The JSON value of a text or binary message; InvalidJSONMessage if it holds none."""
+    try:
+        return decode_json(data)
+    except InvalidJSON as exc:
+        raise InvalidJSONMessage(exc.reason, exc.doc, exc.pos) from None
 
 
 class WebSocket(HTTPConnection):
@@ -168,8 +194,7 @@ class WebSocket(HTTPConnection):
         self._require_accepted()
         message = await self.receive()
         self._check_connected(message)
-        raw = message["text"] if mode == "text" else message["bytes"].decode("utf-8")
-        return json.loads(raw)
+        return decode_json_frame(message["text"] if mode == "text" else message["bytes"])
 
     def _require_accepted(self) -> None:
         if self.application_state != WebSocketState.CONNECTED:
