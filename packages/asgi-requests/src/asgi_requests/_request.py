@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from asgi_protocol.datastructures import FormData
+from asgi_protocol.jsontext import decode_json
 from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_requests._connection import HTTPConnection, StateT
 from asgi_requests._forms import parse_options_header
@@ -54,13 +54,6 @@ class AwaitableOrContextManager(Generic[T]):
 _NOT_READ: Any = object()
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-# One decoder for the process. NaN and Infinity are refused on the way in, as JSONResponse
-# refuses them on the way out: an echo endpoint must not accept what it cannot answer.
-_decode_json = json.JSONDecoder(parse_constant=_refuse_constant).decode
 _PUSH_HEADERS = frozenset(
     (b"accept", b"accept-encoding", b"accept-language", b"cache-control", b"user-agent")
 )
@@ -129,9 +122,12 @@ class Request(HTTPConnection[StateT]):
         return self._body
 
     async def json(self) -> Any:
-        """The body as JSON; invalid JSON raises json.JSONDecodeError (routing maps it to 400)."""
+        """The body as JSON, by asgi_protocol's rule for JSON from clients (`decode_json`).
+
+        What it refuses raises InvalidJSON, a json.JSONDecodeError (routing maps it to 400).
+        """
         if self._json is _NOT_READ:
-            self._json = _decode_json((await self.body()).decode("utf-8"))
+            self._json = decode_json(await self.body())
         return self._json
 
     async def _get_form(

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from asgi_protocol.concurrency import run_in_threadpool
 from asgi_protocol.exceptions import HTTPException, handled_above
+from asgi_protocol.jsontext import InvalidJSON
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import Response
@@ -25,9 +26,7 @@ class RoutedRequest(Request):
     async def json(self) -> Any:
         try:
             return await super().json()
-        except (ValueError, RecursionError) as exc:
-            # ValueError: bad JSON or UTF-8, NaN/Infinity, an integer past Python's digit limit;
-            # RecursionError: nesting deeper than the stack. All are the client's doing.
+        except InvalidJSON as exc:  # bad syntax, not UTF-8, NaN, too deep, too long a number
             raise HTTPException(400, "Invalid JSON body") from exc
 
 
