@@ -2,6 +2,7 @@
 
 from asgi_protocol.exceptions import (
     HTTPException,
+    InvalidHost,
     ToolkitDeprecationWarning,
     WebSocketDisconnect,
     WebSocketException,
@@ -9,6 +10,7 @@ from asgi_protocol.exceptions import (
 
 __all__ = [
     "HTTPException",
+    "InvalidHost",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",

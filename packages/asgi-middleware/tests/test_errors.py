@@ -224,18 +224,22 @@ def test_debug_page_frames_without_locals_or_source() -> None:
         assert 'class="locals"' not in frame
 
 
-def test_safe_repr_bounds_and_survives_broken_repr() -> None:
-    from asgi_middleware._debug_page import MAX_REPR, safe_repr
+def test_values_are_bounded_after_their_secrets_are_struck() -> None:
+    from asgi_middleware._debug_page import MAX_REPR, bounded
 
-    class Broken:
-        def __repr__(self) -> str:
-            raise RuntimeError("no")
-
-    assert safe_repr(Broken()) == "<repr failed: RuntimeError>"
-    long = safe_repr("x" * 10_000)
+    long = bounded("x" * 10_000)
     assert len(long) == MAX_REPR + 1
     assert long.endswith("…")
-    assert safe_repr(7) == "7"
+    assert bounded("7") == "7"
+
+    async def long_local(scope: Any, receive: Any, send: Any) -> None:
+        token = "t0ken-value-long"
+        padded = "p" * (MAX_REPR - 5) + token  # cut in the middle of the secret
+        raise KeyError(padded, token)
+
+    page = _page_for(long_local)
+    assert "t0ken" not in page
+    assert "p" * (MAX_REPR - 5) + "(hid…" in page  # the mask is cut, never the secret
 
 
 def test_debug_text_names_the_request() -> None:

@@ -79,3 +79,11 @@ def test_nowhere_to_redirect_to() -> None:
     ws = {"type": "websocket", "scheme": "ws", "path": "/", "headers": []}
     sent = run(HTTPSRedirectMiddleware(text_app()), ws, [{"type": "websocket.connect"}])
     assert sent == [{"type": "websocket.close", "code": 1008, "reason": "Invalid host"}]
+
+
+@pytest.mark.parametrize("server", [("/tmp/app.sock", None), ["unix:/tmp/app.sock", None]])
+@pytest.mark.parametrize("host", [[], [(b"host", b"a@b")], [(b"host", b"h:" + b"1" * 5000)]])
+def test_a_unix_socket_is_nowhere_to_redirect_to(server: object, host: object) -> None:
+    scope = {"type": "http", "headers": host, "server": server}
+    sent = run(HTTPSRedirectMiddleware(text_app()), scope)
+    assert (sent[0]["status"], sent[1]["body"]) == (400, b"Invalid host header")

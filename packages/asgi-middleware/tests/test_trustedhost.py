@@ -72,6 +72,14 @@ def test_www_redirect() -> None:
     assert response.headers["location"] == "http://www.example.com:8000/path?q=1"
 
 
+@pytest.mark.parametrize("port", ["65536", "1" * 5000])
+def test_www_redirect_needs_a_real_port(port: str) -> None:
+    c = client(allowed_hosts=["www.example.com", "example.org"])
+    response = c.get("/", headers={"Host": f"example.com:{port}"})
+    assert (response.status_code, response.text) == (400, "Invalid host header")
+    assert c.get("/", headers={"Host": f"example.org:{port}"}).text == "hello"  # ports ignored
+
+
 def test_www_redirect_disabled() -> None:
     response = client(allowed_hosts=["www.example.com"], www_redirect=False).get("/")
     assert response.status_code == 400

@@ -4,6 +4,7 @@ import pytest
 
 from asgi_protocol.datastructures import State, URLPath
 from asgi_requests import HTTPConnection, Request
+from asgi_requests.exceptions import InvalidHost
 
 
 def make_scope(**overrides: Any) -> dict[str, Any]:
@@ -155,3 +156,21 @@ def test_app_and_url_for() -> None:
     assert via_app.url_for("users", id=4) == "https://example.com/users/4"
     with pytest.raises(RuntimeError, match="can only be used inside .* or with a router"):
         HTTPConnection(make_scope()).url_for("x")
+
+
+@pytest.mark.parametrize("server", [None, ("/tmp/app.sock", None)])
+def test_url_for_without_a_host_is_an_invalid_host_400(server: Any) -> None:
+    class Router:
+        def url_path_for(self, name: str, /, **params: Any) -> URLPath:
+            host = params.get("host", "")
+            return URLPath(f"/{name}", "http", host=host)
+
+    scope = make_scope(router=Router(), headers=[(b"host", b"a@b")], server=server)
+    connection = HTTPConnection(scope)
+    assert connection.url == "/a/b?x=1&x=2&y="  # a bare path: there is no host to put in it
+    with pytest.raises(InvalidHost) as info:
+        connection.url_for("users")
+    assert (info.value.status_code, info.value.detail) == (400, "Invalid host header")
+    # A route of a Host of its own still has somewhere to point.
+    url = connection.url_for("users", host="api.example.com")
+    assert (url.netloc, url.path) == ("api.example.com", "/users")

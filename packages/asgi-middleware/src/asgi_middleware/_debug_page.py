@@ -6,6 +6,10 @@ local variables; frames of the standard library, installed packages and asgi-too
 folded, so the interesting frame is never buried under the framework's. Chained exceptions
 (`raise ... from ...` and errors raised while handling another) are shown too, and the plain
 traceback is at the bottom for copying into an issue.
+
+No credential shows anywhere on the page (asgi_middleware._redact): the locals of every frame
+are masked first, which teaches the page's Redactor the secret values, and then every text the
+page prints is scrubbed of them before it is escaped.
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ import html
 import inspect
 import sysconfig
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import FrameType
 
+from asgi_middleware._redact import Redactor
+
 CONTEXT_LINES = 5
 MAX_REPR = 300
-# Header values that are credentials: shown as hidden even in debug mode, since pages get shared.
-SECRET_HEADER_WORDS = ("auth", "cookie", "token", "secret", "key", "session")
 TOOLKIT_MODULES = frozenset(
     {
         "asgi_protocol",
@@ -76,51 +80,62 @@ def is_library_frame(frame: FrameType) -> bool:
     return filename.startswith(library_dirs())
 
 
-def safe_repr(value: object) -> str:
-    """repr() that can neither raise nor flood the page."""
-    try:
-        text = repr(value)
-    except Exception as exc:  # a broken __repr__ must not hide the real error
-        text = f"<repr failed: {type(exc).__name__}>"
+def bounded(text: str) -> str:
+    """At most MAX_REPR characters of `text`, so one value can't flood the page."""
     return text if len(text) <= MAX_REPR else text[:MAX_REPR] + "…"
 
 
-def _table(rows: Iterable[tuple[str, str]]) -> str:
+# A page's texts go out through one function: scrubbed of credentials, then HTML-escaped.
+Clean = Callable[[str], str]
+
+
+def _table(rows: Iterable[tuple[str, str]], clean: Clean, clean_value: Clean) -> str:
     cells = "".join(
-        f"<tr><td>{html.escape(name)}</td><td>{html.escape(value)}</td></tr>"
-        for name, value in rows
+        f"<tr><td>{clean(name)}</td><td>{clean_value(value)}</td></tr>" for name, value in rows
     )
     return f"<table>{cells}</table>"
 
 
-def _source(frame_info: inspect.FrameInfo) -> str:
+def _source(frame_info: inspect.FrameInfo, clean: Clean) -> str:
     first = frame_info.lineno - (frame_info.index or 0)
     lines = []
     for offset, line in enumerate(frame_info.code_context or []):
         number = first + offset
         css = "line current" if number == frame_info.lineno else "line"
         lines.append(
-            f'<span class="{css}"><span class="lineno">{number}</span>'
-            f"{html.escape(line.rstrip())}</span>"
+            f'<span class="{css}"><span class="lineno">{number}</span>{clean(line.rstrip())}</span>'
         )
     return f"<pre>{''.join(lines)}</pre>"
 
 
-def _frame_html(frame_info: inspect.FrameInfo, is_open: bool) -> str:
+# A frame and its locals as (name, masked repr) rows; masking them is what teaches the
+# Redactor the secrets, so every frame is masked before anything is written.
+Frame = tuple[inspect.FrameInfo, list[tuple[str, str]]]
+
+
+def _frames(exc: BaseException, redactor: Redactor) -> list[Frame]:
+    """The traceback of `exc`, most recent call first, each frame with its masked locals."""
+    infos = inspect.getinnerframes(exc.__traceback__, CONTEXT_LINES) if exc.__traceback__ else []
+    infos.reverse()
+    return [
+        (info, [(name, redactor.named(name, value)) for name, value in info.frame.f_locals.items()])
+        for info in infos
+    ]
+
+
+def _frame_html(frame: Frame, is_open: bool, clean: Clean, clean_value: Clean) -> str:
+    frame_info, local_rows = frame
     library = is_library_frame(frame_info.frame)
     title = (
-        f"{html.escape(frame_info.filename)}, line {frame_info.lineno}, "
-        f"in <b>{html.escape(frame_info.function)}</b>"
+        f"{clean(frame_info.filename)}, line {frame_info.lineno}, "
+        f"in <b>{clean(frame_info.function)}</b>"
     )
-    local_vars = frame_info.frame.f_locals
     locals_html = (
-        f'<div class="locals">{_table((k, safe_repr(v)) for k, v in local_vars.items())}</div>'
-        if local_vars
-        else ""
+        f'<div class="locals">{_table(local_rows, clean, clean_value)}</div>' if local_rows else ""
     )
     return (
         f'<details class="frame{" library" if library else ""}"{" open" if is_open else ""}>'
-        f"<summary>{title}</summary>{_source(frame_info)}{locals_html}</details>"
+        f"<summary>{title}</summary>{_source(frame_info, clean)}{locals_html}</details>"
     )
 
 
@@ -145,15 +160,17 @@ def _exception_chain(exc: BaseException) -> list[tuple[BaseException, str]]:
     return chain
 
 
-def _exception_html(exc: BaseException, link: str) -> str:
-    frames = inspect.getinnerframes(exc.__traceback__, CONTEXT_LINES) if exc.__traceback__ else []
-    frames.reverse()  # most recent call first
+def _exception_html(
+    exc: BaseException, link: str, frames: list[Frame], clean: Clean, clean_value: Clean
+) -> str:
     # Open the innermost frame of the app's own code, or the innermost frame if there is none.
-    app_frames = [i for i, info in enumerate(frames) if not is_library_frame(info.frame)]
+    app_frames = [i for i, (info, _) in enumerate(frames) if not is_library_frame(info.frame)]
     open_index = app_frames[0] if app_frames else 0
-    body = "".join(_frame_html(info, i == open_index) for i, info in enumerate(frames))
-    heading = html.escape(f"{type(exc).__name__}: {exc}")
-    chain_note = f'<p class="chain">{html.escape(link)}:</p>' if link else ""
+    body = "".join(
+        _frame_html(frame, i == open_index, clean, clean_value) for i, frame in enumerate(frames)
+    )
+    heading = clean(f"{type(exc).__name__}: {exc}")
+    chain_note = f'<p class="chain">{clean(link)}:</p>' if link else ""
     return f"{chain_note}<h2>{heading}</h2>{body or '<p>No traceback.</p>'}"
 
 
@@ -165,32 +182,50 @@ def _where(exc: BaseException) -> str:
     return f"{frames[-1].filename}, line {frames[-1].lineno}" if frames else "no traceback"
 
 
-def hide_secrets(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [
-        (name, "(hidden)" if any(word in name.lower() for word in SECRET_HEADER_WORDS) else value)
-        for name, value in headers
-    ]
+def debug_html(
+    exc: BaseException,
+    request: Sequence[tuple[str, str]] = (),
+    redactor: Redactor | None = None,
+) -> str:
+    """The page. `request` holds (label, value) rows on the failed request, credentials hidden
+    by `redactor` (Redactor.headers), which then hides them from the rest of the page too."""
+    redactor = Redactor() if redactor is None else redactor
+    chain = [(item, link, _frames(item, redactor)) for item, link in _exception_chain(exc)]
 
+    def clean(text: str) -> str:
+        return html.escape(redactor.scrub(text))
 
-def debug_html(exc: BaseException, request: Sequence[tuple[str, str]] = ()) -> str:
-    """The page. `request` is a list of (label, value) rows describing the failed request."""
-    title = html.escape(f"{type(exc).__name__}: {exc}")
-    request_html = f"<h2>Request</h2>{_table(request)}" if request else ""
-    chain = "".join(_exception_html(item, link) for item, link in _exception_chain(exc))
-    plain = html.escape(debug_text(exc))
+    def clean_value(text: str) -> str:  # scrubbed before it is cut: no half secret is left
+        return html.escape(bounded(redactor.scrub(text)))
+
+    title = clean(f"{type(exc).__name__}: {exc}")
+    request_html = f"<h2>Request</h2>{_table(request, clean, clean)}" if request else ""
+    body = "".join(
+        _exception_html(item, link, frames, clean, clean_value) for item, link, frames in chain
+    )
+    plain = clean(_traceback_text(exc))
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>500 · {title}</title><style>{_STYLE}</style></head><body>"
         f"<h1>500 Server Error · {title}</h1>"
-        f'<p class="where">{html.escape(_where(exc))}</p>'
+        f'<p class="where">{clean(_where(exc))}</p>'
         f"{request_html}"
         "<h2>Traceback</h2><p>Most recent call first; your code is open, library frames are "
-        f"folded.</p>{chain}"
+        f"folded.</p>{body}"
         f"<details><summary>Plain traceback</summary><pre>{plain}</pre></details>"
         "</body></html>"
     )
 
 
-def debug_text(exc: BaseException, request_line: str = "") -> str:
+def _traceback_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc))
+
+
+def debug_text(exc: BaseException, request_line: str = "", redactor: Redactor | None = None) -> str:
+    """The page for clients that don't want HTML: the request line and the traceback, scrubbed
+    of the credentials in the request (`redactor`) and in the frames' locals."""
+    redactor = Redactor() if redactor is None else redactor
+    for item, _ in _exception_chain(exc):
+        _frames(item, redactor)  # not shown here, but they teach the redactor their secrets
     lead = f"500 Server Error for {request_line}\n\n" if request_line else ""
-    return lead + "".join(traceback.format_exception(exc))
+    return redactor.scrub(lead + _traceback_text(exc))

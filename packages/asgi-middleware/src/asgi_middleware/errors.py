@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgi_middleware._debug_page import debug_html, debug_text, hide_secrets
+from asgi_middleware._debug_page import debug_html, debug_text
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
+from asgi_middleware._redact import Redactor
 from asgi_middleware.exceptions import ExceptionMiddleware
 from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HANDLER_SCOPE_KEY
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
@@ -62,18 +63,23 @@ class ServerErrorMiddleware:
             raise  # the server logs it; the client already has its 500
 
     def debug_response(self, request: Request, exc: Exception) -> Response:
+        # One Redactor for the page: the request's credentials (headers, query) and those in
+        # the frames' locals are hidden wherever they would show.
+        redactor = Redactor()
+        redactor.query(request.query_params.multi_items())
+        headers = redactor.headers(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
+        )
         request_line = f"{request.method} {request.url}"
         if "text/html" in request.headers.get("accept", ""):
             client = request.client
             rows = [
                 ("request", request_line),
                 ("client", f"{client.host}:{client.port}" if client else "unknown"),
-                *hide_secrets(
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
-                ),
+                *headers,
             ]
-            return HTMLResponse(debug_html(exc, rows), status_code=500)
-        return PlainTextResponse(debug_text(exc, request_line), status_code=500)
+            return HTMLResponse(debug_html(exc, rows, redactor), status_code=500)
+        return PlainTextResponse(debug_text(exc, request_line, redactor), status_code=500)
 
     def error_response(self, request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from asgi_middleware._hosts import host_header, parse_host
 from asgi_protocol.datastructures import URL
+from asgi_protocol.hosts import request_authority
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_responses import PlainTextResponse, RedirectResponse
 
@@ -12,20 +12,15 @@ _DEFAULT_PORTS = {80, 443}
 
 
 def authority(scope: Scope) -> str | None:
-    """Where to redirect to: the Host header if it is one, else the server's address.
+    """Where to redirect to: the request's host (asgi_protocol.hosts), None when it has none.
 
     The default ports (80 and 443) are dropped: the secure one is implied.
     """
-    parsed = parse_host(host_header(scope))
-    if parsed is not None and (parsed.port is not None or not parsed.has_port):
-        name, port = parsed.name, parsed.port
-    elif scope.get("server") is not None:
-        name, port = scope["server"]
-        if ":" in name and not name.startswith("["):
-            name = f"[{name}]"
-    else:
+    found = request_authority(scope)
+    if found is None:
         return None
-    return name if port is None or port in _DEFAULT_PORTS else f"{name}:{port}"
+    port = found.port
+    return found.host if port is None or port in _DEFAULT_PORTS else f"{found.host}:{port}"
 
 
 class HTTPSRedirectMiddleware:

@@ -8,12 +8,11 @@ an untrusted peer the headers are ignored: anyone can send them.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Sequence
 
+from asgi_protocol.hosts import parse_authority
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 
-_HOST = re.compile(r"^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 _SCHEMES = {"http", "https", "ws", "wss"}
 
 
@@ -89,6 +88,7 @@ class ProxyHeadersMiddleware:
                 pass  # junk or an obfuscated identifier: keep the peer address
             else:
                 scope["client"] = (address, 0)
-        if host is not None and _HOST.match(host):
+        # A forwarded host must be one that URLs can be built on (asgi_protocol.hosts).
+        if host is not None and parse_authority(host) is not None:
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"host"]
             scope["headers"].append((b"host", host.encode("latin-1")))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asgi_middleware._hosts import host_header, parse_host
 from asgi_protocol.datastructures import URL
+from asgi_protocol.hosts import host_header, parse_authority, parse_host_header
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_responses import PlainTextResponse, RedirectResponse
 
@@ -44,8 +44,9 @@ class TrustedHostMiddleware:
         if self.allow_any or scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        parsed = parse_host(host_header(scope))
-        host = parsed.name.lower() if parsed is not None else None
+        value = host_header(scope)
+        parsed = parse_host_header(value)
+        host = None if parsed is None else parsed[0].lower()
         if host is not None and (host in self.exact or host.endswith(self.suffixes)):
             await self.app(scope, receive, send)
             return
@@ -53,9 +54,11 @@ class TrustedHostMiddleware:
             await send({"type": "websocket.close", "code": 1008, "reason": "Invalid host header"})
             return
         response: PlainTextResponse | RedirectResponse
-        if self.www_redirect and host is not None and f"www.{host}" in self.exact:
+        authority = parse_authority(value)
+        if self.www_redirect and authority is not None and f"www.{host}" in self.exact:
+            # Only a Host header with a real port names where to go: not the server's address.
             url = URL(scope=scope)
-            response = RedirectResponse(str(url.replace(netloc="www." + url.netloc)))
+            response = RedirectResponse(str(url.replace(netloc="www." + authority.netloc)))
         else:
             response = PlainTextResponse("Invalid host header", status_code=400)
         await response(scope, receive, send)

@@ -3,54 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any
 from urllib.parse import SplitResult, urlencode, urlsplit
 
 from asgi_protocol._multidict import MultiDict, QueryParams
+from asgi_protocol.hosts import request_authority
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import Scope
 
-# A Host header is trusted only when it is a plain host[:port] (an RFC 3986 authority without
-# userinfo): a registered name or IPv4 address, an [IPv6] literal or a [vX.future] literal.
-# Anything else (`evil.com/x?`, `a@b`, spaces, a port over 65535, `[:::]`) could move the path
-# or the hostname of a URL built from it, so such a header is ignored for the server address.
-_VALID_HOST = re.compile(
-    r"(?:[A-Za-z0-9._~%!$&'()*+,;=-]+"
-    r"|\[(?P<ipv6>[0-9A-Fa-f]*:[0-9A-Fa-f.:]+)\]"
-    r"|\[v[0-9A-Fa-f]+\.[A-Za-z0-9._~!$&'()*+,;=:-]+\])"
-    r"(?::(?:[0-9]{1,4}|(?P<port>[0-9]{5,})))?"  # only a port of 5+ digits needs a look
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # What would end a path inside a URL string: `?` starts the query, `#` the fragment, and
 # browsers read `\` as `/`. A decoded path (the scope's) may hold any of them.
 _PATH_DELIMITERS = str.maketrans({"?": "%3F", "#": "%23", "\\": "%5C"})
-
-
-def _valid_host(host: str) -> bool:
-    match = _VALID_HOST.fullmatch(host)
-    if match is None:
-        return False
-    if match.lastindex is None:  # a name or IPv4, with a port under 10000: the usual case
-        return True
-    port = match["port"]
-    if port is not None and (len(port.lstrip("0")) > 5 or int(port) > 65535):
-        return False  # leading zeros are fine: `:000080` is port 80
-    ipv6 = match["ipv6"]
-    if ipv6 is not None:
-        try:
-            ipaddress.IPv6Address(ipv6)
-        except ValueError:
-            return False
-    return True
-
-
-def _host_from_scope(scope: Scope) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == b"host":
-            host = value.decode("latin-1")
-            return host if _valid_host(host) else None
-    return None
 
 
 def _safe_path(path: str, *, has_netloc: bool) -> str:
@@ -108,18 +71,13 @@ class URL:
         query = scope.get("query_string", b"").decode("latin-1")
         if "#" in query:
             query = query.replace("#", "%23")
-        host = _host_from_scope(scope)
-        server = scope.get("server")
-        if host is None and server is not None:
-            name, port = server
-            if ":" in name and not name.startswith("["):  # an IPv6 literal
-                name = f"[{name}]"
-            host = name if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{name}:{port}"
+        authority = request_authority(scope)
+        host = "" if authority is None else authority.netloc
         # The components must equal what parsing the URL string gives back: `str(url)` is what
         # replace() and every consumer re-parse.
         if "?" in path or "#" in path or "\\" in path or path.startswith("//"):
             path = _safe_path(path, has_netloc=bool(host))
-        return SplitResult(scheme if host else "", host or "", path, query, "")
+        return SplitResult(scheme if host else "", host, path, query, "")
 
     @property
     def components(self) -> SplitResult:

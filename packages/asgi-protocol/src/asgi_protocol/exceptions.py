@@ -35,6 +35,18 @@ class HTTPException(Exception):
         return f"{type(self).__name__}(status_code={self.status_code!r}, detail={self.detail!r})"
 
 
+class InvalidHost(HTTPException):
+    """The request names no host to build an absolute URL on: answered 400.
+
+    Neither its Host header (absent, or malformed and so ignored) nor the server's address
+    (none, or a unix socket's path) names one; see asgi_protocol.hosts. `url_for` raises it
+    rather than answer `http:///path`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(400, "Invalid host header")
+
+
 class WebSocketException(Exception):
     """Raise inside a WebSocket endpoint to close the connection with `code` and `reason`."""
 
@@ -120,6 +132,7 @@ __all__ = [
     "ClientDisconnect",
     "ExceptionAnswerer",
     "HTTPException",
+    "InvalidHost",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",

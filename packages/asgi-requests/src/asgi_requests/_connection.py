@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic
 
 from asgi_protocol.datastructures import URL, Address, Headers, QueryParams, State
+from asgi_protocol.exceptions import InvalidHost
 from asgi_protocol.types import Receive, Scope
 from asgi_requests._cookies import parse_cookie_header
 
@@ -140,6 +141,7 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
         return self._state  # type: ignore[no-any-return]
 
     def url_for(self, name: str, /, **path_params: Any) -> URL:
+        """The absolute URL of the route `name`; InvalidHost (a 400) if the request has no host."""
         router = self.scope.get("router") or getattr(self.scope.get("app"), "router", None)
         if router is None:
             raise RuntimeError(
@@ -147,4 +149,7 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
                 "a router: an App of ours, or a router in scope['router']."
             )
         url_path: URLPath = router.url_path_for(name, **path_params)
-        return url_path.make_absolute_url(base_url=self.base_url)
+        base_url = self.base_url
+        if not base_url.netloc and not url_path.host:  # no host (a unix socket, no Host header)
+            raise InvalidHost
+        return url_path.make_absolute_url(base_url=base_url)

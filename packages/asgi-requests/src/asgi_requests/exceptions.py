@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from asgi_protocol.exceptions import ClientDisconnect, HTTPException
+from asgi_protocol.exceptions import ClientDisconnect, HTTPException, InvalidHost
 
 # ClientDisconnect is asgi_protocol's (responses raise it too); re-exported here, its usual home.
+# InvalidHost too: url_for raises it, and URL building from a scope is asgi_protocol's.
 __all__ = [
     "BodyAlreadyConsumed",
     "BodyTooLarge",
     "ClientDisconnect",
     "FormError",
+    "InvalidHost",
     "MultipartNotInstalled",
 ]
 

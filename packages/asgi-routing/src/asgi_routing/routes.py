@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from asgi_protocol.datastructures import URLPath
-from asgi_protocol.hosts import parse_host_header
+from asgi_protocol.hosts import host_header, parse_host_header
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_routing._limits import SCOPE_KEY, call_with_limit, check_limit
@@ -429,11 +429,8 @@ class Mount(BaseRoute):
 
 def _host_of(scope: Scope) -> str | None:
     """The Host header's host, lower-cased and without its port; None if absent or malformed."""
-    for key, value in scope.get("headers", ()):
-        if key == b"host":
-            parsed = parse_host_header(value.decode("latin-1"))
-            return None if parsed is None else parsed[0].lower()
-    return None
+    parsed = parse_host_header(host_header(scope))
+    return None if parsed is None else parsed[0].lower()
 
 
 class Host(BaseRoute):
