@@ -43,9 +43,29 @@ def problems(dist: str) -> list[str]:
     return found
 
 
+def module_cycle(dist: str) -> list[str] | None:
+    """A cycle of imports between the modules of one package (imports inside functions too,
+    since that is how a cycle is usually hidden), or None."""
+    package = packages()[dist]
+    source_root = package.path / "src"
+    edges: dict[str, set[str]] = {}
+    for source in sorted((source_root / package.import_name).rglob("*.py")):
+        parts = source.relative_to(source_root).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        imported = {name for _, name in imported_modules(ast.parse(source.read_text()))}
+        edges[module] = {name for name in imported if name.split(".")[0] == package.import_name}
+    for module in edges:  # `import a.b` also runs `a`; a package's __init__ is not an edge
+        edges[module] = {name for name in edges[module] if name in edges and name != module}
+    return cycle({name: targets - {package.import_name} for name, targets in edges.items()})
+
+
 def main(argv: list[str]) -> int:
     names = argv or sorted(packages())
     failures = [p for name in names for p in problems(name)]
+    for name in names:
+        loop = module_cycle(name)
+        if loop:
+            failures.append(f"{name} has an import cycle: " + " -> ".join(loop))
     loop = cycle(graph(with_extras=True))
     if loop:
         failures.append("the package graph has a cycle: " + " -> ".join(loop))

@@ -38,6 +38,9 @@ def _body_limit(max_body_size: int | None) -> list[Middleware]:
 class App:
     """An ASGI application: `App(routes=[...], middleware=[...], lifespan=...)`."""
 
+    # Its router's routes enforce the body limit a Mount above records (asgi_routing._limits).
+    applies_body_limits = True
+
     def __init__(
         self,
         debug: bool = False,

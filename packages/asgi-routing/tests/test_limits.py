@@ -167,3 +167,22 @@ async def test_a_limit_in_front_is_taken_over_not_stacked() -> None:
     # ... and so does the router's, for a route without one.
     assert (await post(app, "/default", [b"1234"], length=False)).status == 413
     assert limiters[-1].limit == 3
+
+
+class ForeignRouter(ReadAll):
+    """Another framework's router: it has `.routes`, but knows nothing of our body limits."""
+
+    routes: list[Any] = []
+
+
+async def test_a_mount_enforces_its_limit_around_a_foreign_router() -> None:
+    router = Router([Mount("/m", app=ForeignRouter(), max_body_size=1024)])
+    reply = await http(router, "POST", "/m/upload", body=[b"x" * 1000] * 5)
+    assert reply.status == 413
+
+
+async def test_a_mount_leaves_the_limit_to_a_router_of_ours() -> None:
+    inner = Router([Route("/upload", upload, methods=["POST"], max_body_size=10_000)])
+    router = Router([Mount("/m", app=inner, max_body_size=1024)])
+    reply = await http(router, "POST", "/m/upload", body=[b"x" * 1000] * 5)
+    assert (reply.status, reply.text) == (200, "got 5000")  # the innermost setting wins

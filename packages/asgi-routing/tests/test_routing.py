@@ -341,6 +341,33 @@ async def test_custom_route_subclass_is_always_tried() -> None:
     assert (await http(router, path="/zzz/q")).text == "every"
 
 
+async def test_a_subclass_that_declares_its_pattern_is_indexed_by_it() -> None:
+    class Logged(Route):
+        def matches(self, scope: Scope) -> tuple[Match, Scope]:
+            tried.append(self.path)
+            return super().matches(scope)
+
+        def index_pattern(self) -> str | None:
+            return self.path
+
+    tried: list[str] = []
+    router = Router([Logged("/a", text("a")), Logged("/b", text("b"))])
+    assert (await http(router, path="/b")).text == "b"
+    assert tried == ["/b"]  # "/a" cannot match "/b": the index never asked it
+
+
+async def test_routes_appended_to_a_mount_are_served() -> None:
+    mount = Mount("/m", routes=[Route("/a", text("a"))])
+    router = Router([mount])
+    assert (await http(router, path="/m/b")).status == 404
+    mount.routes.append(Route("/b", text("b")))
+    assert (await http(router, path="/m/b")).text == "b"
+    host = Host("example.org", app=Router([]))
+    host.routes.append(Route("/c", text("c")))
+    reply = await http(Router([host]), path="/c", headers=[("host", "example.org")])
+    assert reply.text == "c"
+
+
 async def test_host_routing_in_router() -> None:
     router = Router(
         [

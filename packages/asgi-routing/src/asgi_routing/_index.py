@@ -3,34 +3,21 @@
 Hot path. Instead of trying every route's regex, the router asks the index for a short list:
 - a static path (no parameters) is found in a dict keyed by the exact path;
 - a route whose first path segment is literal ("/users/{id}") is listed under that segment;
-- anything else (a parameter in the first segment, Host, custom routes) is "generic" and is
-  listed everywhere.
+- anything else (a parameter in the first segment, a route without an `index_pattern()`: Host,
+  routes that match by more than their path) is "generic" and is listed everywhere.
 Each list is merged and sorted by declaration position when the index is built, so first-match
 semantics are exactly those of a linear scan: the index only drops routes that cannot match.
 """
 
 from __future__ import annotations
 
-from asgi_routing.routes import BaseRoute, Mount, Route, WebSocketRoute
+from asgi_routing.routes import BaseRoute
 
 
 def first_segment(path: str) -> str:
     """The first segment of a request path: "/users/1" -> "users", "/" -> ""."""
     end = path.find("/", 1)
     return path[1:] if end == -1 else path[1:end]
-
-
-def _pattern_of(route: BaseRoute) -> str | None:
-    """The path pattern the route matches by regex alone, or None if it matches otherwise."""
-    kind = type(route)
-    # Subclasses that override matches() may match anything: treat them as generic.
-    if isinstance(route, Route) and kind.matches is Route.matches:
-        return route.path
-    if isinstance(route, WebSocketRoute) and kind.matches is WebSocketRoute.matches:
-        return route.path
-    if isinstance(route, Mount) and kind.matches is Mount.matches:
-        return route.path + "/{path:path}"
-    return None
 
 
 class RouteIndex:
@@ -43,7 +30,7 @@ class RouteIndex:
         segmented: dict[str, list[int]] = {}
         generic: list[int] = []
         for position, route in enumerate(routes):
-            pattern = _pattern_of(route)
+            pattern = route.index_pattern()
             if pattern is None:
                 generic.append(position)
             elif "{" not in pattern:

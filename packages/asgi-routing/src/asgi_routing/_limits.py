@@ -16,6 +16,16 @@ from asgi_routing._utils import answer_http_exceptions, http_error
 SCOPE_KEY = MAX_BODY_SIZE_SCOPE_KEY
 
 
+def applies_body_limits(app: object) -> bool:
+    """Whether `app` enforces the limit in SCOPE_KEY itself, in its own routes.
+
+    Our Router and App say so with a true `applies_body_limits` class attribute; a Mount leaves
+    the limit to such an app and enforces it around any other (a Starlette or FastAPI router
+    has `.routes` too, but knows nothing of our limit).
+    """
+    return getattr(app, "applies_body_limits", False) is True
+
+
 def check_limit(max_body_size: int | None) -> int | None:
     """Validate a `max_body_size=` argument at construction."""
     if max_body_size is not None and (

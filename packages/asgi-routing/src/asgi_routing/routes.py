@@ -1,4 +1,5 @@
-"""Routes: Match, BaseRoute, Route, WebSocketRoute, Mount and Host.
+"""The leaf routes: Match, BaseRoute, Route and WebSocketRoute (Mount and Host, which hold
+routes of their own, live with the Router in asgi_routing.router).
 
 Every route compiles its path once, in __init__. `matches(scope)` is the hot path: one
 `fullmatch` (exact, unlike `match`, which lets a trailing newline through `$`), then the
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from asgi_protocol.datastructures import URLPath
-from asgi_protocol.hosts import host_header, parse_host_header
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_routing._limits import SCOPE_KEY, call_with_limit, check_limit
@@ -87,6 +87,23 @@ def _check_params(
 class BaseRoute:
     """The interface the Router drives: match, build urls, and handle a matched request."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "matches" in cls.__dict__ and "index_pattern" not in cls.__dict__:
+            # A new matches() may match by anything at all: unless the class says otherwise,
+            # the router asks it about every request.
+            cls.index_pattern = BaseRoute.index_pattern  # type: ignore[method-assign]
+
+    def index_pattern(self) -> str | None:
+        """The path pattern that alone decides whether this route can match, or None.
+
+        The router's index (asgi_routing._index) files a route under its pattern, so a request
+        is only tried against routes that can match its path; None means "try me for every
+        request". A route whose matches() looks at more than the path may only narrow what the
+        pattern admits, never widen it.
+        """
+        return None
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         raise NotImplementedError()  # pragma: no cover
 
@@ -109,7 +126,7 @@ class BaseRoute:
         await self.handle(scope, receive, send)
 
 
-def _convert(
+def convert_params(
     param_convertors: dict[str, Convertor[Any]], matched: dict[str, str], scope: Scope
 ) -> dict[str, Any]:
     path_params = dict(scope.get("path_params", ()))
@@ -176,11 +193,14 @@ class Route(BaseRoute):
             found = self.path_regex.fullmatch(route_path)
             if found is None:
                 return NO_MATCH, {}
-            path_params = _convert(self.param_convertors, found.groupdict(), scope)
+            path_params = convert_params(self.param_convertors, found.groupdict(), scope)
         child_scope = {"endpoint": self.endpoint, "route": self, "path_params": path_params}
         if self.methods is not None and scope["method"] not in self.methods:
             return PARTIAL_MATCH, child_scope
         return FULL_MATCH, child_scope
+
+    def index_pattern(self) -> str | None:
+        return self.path
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         _check_params(self.name, name, self.param_convertors, path_params)
@@ -244,8 +264,11 @@ class WebSocketRoute(BaseRoute):
         return FULL_MATCH, {
             "endpoint": self.endpoint,
             "route": self,
-            "path_params": _convert(self.param_convertors, found.groupdict(), scope),
+            "path_params": convert_params(self.param_convertors, found.groupdict(), scope),
         }
+
+    def index_pattern(self) -> str | None:
+        return self.path
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         _check_params(self.name, name, self.param_convertors, path_params)
@@ -268,228 +291,4 @@ class WebSocketRoute(BaseRoute):
         return f"{type(self).__name__}(path={self.path!r}, name={self.name!r})"
 
 
-def _split_for_children(
-    own_name: str | None,
-    name: str,
-    param_convertors: dict[str, Convertor[Any]],
-    path_params: dict[str, Any],
-) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """For `"outer:inner"` names: the child name, this route's params, and the child's params.
-
-    A `path` param always goes to the child (a Mount's own `{path}` is the child's whole url).
-    Own params that are not given stay `{name}` in the url, as in Starlette.
-    """
-    if own_name is None:
-        child_name = name
-    elif name.startswith(own_name + ":"):
-        child_name = name[len(own_name) + 1 :]
-    else:
-        raise NoMatchFound(name, path_params)
-    own_keys = param_convertors.keys() - {"path"}
-    own = {key: value for key, value in path_params.items() if key in own_keys}
-    rest = {key: value for key, value in path_params.items() if key not in own_keys}
-    return child_name, own, rest
-
-
-def _own_url(
-    name: str,
-    fmt: str,
-    param_convertors: dict[str, Convertor[Any]],
-    path_params: dict[str, Any],
-) -> str:
-    """The url of a Mount or Host itself: `path` is required, params it does not have are not."""
-    if "path" not in path_params:
-        raise NoMatchFound(name, path_params, missing=["path"])
-    unexpected = path_params.keys() - param_convertors.keys() - {"path"}
-    if unexpected:
-        raise NoMatchFound(name, path_params, extra=unexpected)
-    url, _ = replace_params(fmt, param_convertors, path_params)
-    return url
-
-
-def _child_url(
-    routes: Iterable[BaseRoute],
-    name: str,
-    child_name: str,
-    path_params: dict[str, Any],
-    rest: dict[str, Any],
-) -> URLPath:
-    """The first child route that builds `child_name`; else the most telling NoMatchFound."""
-    best: NoMatchFound | None = None
-    for route in routes:
-        try:
-            return route.url_path_for(child_name, **rest)
-        except NoMatchFound as exc:
-            if best is None and exc.name_found:
-                best = exc
-    if best is not None:
-        raise NoMatchFound(name, path_params, missing=best.missing, extra=best.extra)
-    raise NoMatchFound(name, path_params)
-
-
-class Mount(BaseRoute):
-    """A sub-application or a list of routes under a path prefix.
-
-    The child scope keeps `path` whole and extends `root_path` by the matched prefix (ASGI's
-    rule, as Starlette 1.x); the child finds its part with `get_route_path`.
-    """
-
-    def __init__(
-        self,
-        path: str,
-        app: ASGIApp | None = None,
-        routes: Sequence[BaseRoute] | None = None,
-        name: str | None = None,
-        *,
-        middleware: Iterable[Any] | None = None,
-        max_body_size: int | None = None,
-    ) -> None:
-        # "" (mount at the root) is allowed, as in Starlette.
-        if path != "" and not path.startswith("/"):
-            raise ValueError(f"Mounted paths must start with '/', got {path!r}")
-        if (app is None) == (routes is None):
-            raise ValueError("Mount takes either an app or routes, not both or neither")
-        self.path = path.rstrip("/")
-        self.name = name
-        self.max_body_size = check_limit(max_body_size)
-        if app is None:
-            from asgi_routing.router import Router
-
-            app = Router(routes=routes)
-        self._app = app
-        # A routing app enforces body limits in its own routes (the innermost setting wins).
-        self._limits_below = hasattr(app, "routes")
-        self.app = wrap_middleware(app, middleware)
-        self.path_regex, self.path_format, self.param_convertors = compile_path(
-            self.path + "/{path:path}"
-        )
-
-    @property
-    def routes(self) -> list[BaseRoute]:
-        return list(getattr(self._app, "routes", []))
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        # Hot path.
-        if scope["type"] not in ("http", "websocket"):
-            return NO_MATCH, {}
-        route_path = get_route_path(scope)
-        found = self.path_regex.fullmatch(route_path)
-        if found is None:
-            return NO_MATCH, {}
-        matched = found.groupdict()
-        remaining_path = "/" + matched.pop("path")
-        matched_path = route_path[: -len(remaining_path)]
-        root_path = scope.get("root_path", "")
-        return FULL_MATCH, {
-            "path_params": _convert(self.param_convertors, matched, scope),
-            "app_root_path": scope.get("app_root_path", root_path),
-            "root_path": root_path + matched_path,
-            "endpoint": self.app,
-            "route": self,
-        }
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
-        if name == self.name:
-            # The mount itself, with `path` giving the rest of the url.
-            given = dict(path_params)
-            if "path" in given:
-                given["path"] = str(given["path"]).lstrip("/")
-            return URLPath(_own_url(name, self.path_format, self.param_convertors, given))
-        child_name, own, rest = _split_for_children(
-            self.name, name, self.param_convertors, path_params
-        )
-        own["path"] = ""
-        prefix, _ = replace_params(self.path_format, self.param_convertors, own)
-        url = _child_url(self.routes, name, child_name, path_params, rest)
-        return URLPath(path=prefix.rstrip("/") + str(url), protocol=url.protocol)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.max_body_size is not None:
-            scope[SCOPE_KEY] = self.max_body_size
-        limit = scope.get(SCOPE_KEY)
-        if limit is None or self._limits_below or scope["type"] != "http":
-            await self.app(scope, receive, send)
-        else:
-            await call_with_limit(self.app, limit, scope, receive, send)
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Mount)
-            and self.path == other.path
-            and self.app == other.app
-            and self.name == other.name
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        name = self.name or ""
-        return f"{type(self).__name__}(path={self.path!r}, name={name!r}, app={self.app!r})"
-
-
-def _host_of(scope: Scope) -> str | None:
-    """The Host header's host, lower-cased and without its port; None if absent or malformed."""
-    parsed = parse_host_header(host_header(scope))
-    return None if parsed is None else parsed[0].lower()
-
-
-class Host(BaseRoute):
-    """Route by the Host header; `{subdomain}`-style params are allowed.
-
-    Host names ignore case and the port is not compared. A malformed header (`host:evil`, a bad
-    IP literal) matches no Host route.
-    """
-
-    def __init__(self, host: str, app: ASGIApp, name: str | None = None) -> None:
-        if host.startswith("/"):
-            raise ValueError(f"Host must not start with '/', got {host!r}")
-        self.host = host
-        self.app = app
-        self.name = name
-        self.host_regex, self.host_format, self.param_convertors = compile_path(host)
-
-    @property
-    def routes(self) -> list[BaseRoute]:
-        return list(getattr(self.app, "routes", []))
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] not in ("http", "websocket"):
-            return NO_MATCH, {}
-        host = _host_of(scope)
-        found = None if host is None else self.host_regex.fullmatch(host)
-        if found is None:
-            return NO_MATCH, {}
-        return FULL_MATCH, {
-            "path_params": _convert(self.param_convertors, found.groupdict(), scope),
-            "endpoint": self.app,
-            "route": self,
-        }
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
-        if name == self.name:
-            # The host itself, with `path` giving the path part of the url.
-            given = dict(path_params)
-            given.setdefault("path", "/")
-            host = _own_url(name, self.host_format, self.param_convertors, given)
-            return URLPath(path=str(given["path"]), host=host)
-        child_name, own, rest = _split_for_children(
-            self.name, name, self.param_convertors, path_params
-        )
-        host, _ = replace_params(self.host_format, self.param_convertors, own)
-        url = _child_url(self.routes, name, child_name, path_params, rest)
-        return URLPath(path=str(url), protocol=url.protocol, host=host)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Host) and self.host == other.host and self.app == other.app
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        name = self.name or ""
-        return f"{type(self).__name__}(host={self.host!r}, name={name!r}, app={self.app!r})"
-
-
-__all__ = ["BaseRoute", "Host", "Match", "Mount", "Route", "WebSocketRoute", "replace_params"]
+__all__ = ["BaseRoute", "Match", "Route", "WebSocketRoute", "replace_params"]

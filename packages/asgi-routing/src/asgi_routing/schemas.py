@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from asgi_responses import Response
-from asgi_routing.routes import BaseRoute, Host, Mount, Route
+from asgi_routing.router import Host, Mount
+from asgi_routing.routes import BaseRoute, Route
 
 # `{id:int}` -> `{id}`: OpenAPI has no convertors.
 _CONVERTOR = re.compile(r"{([^:{}]+):[^{}]*}")
