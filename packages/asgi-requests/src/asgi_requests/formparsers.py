@@ -136,10 +136,11 @@ def _multipart_module() -> Any:
 
 
 def client_filename(params: dict[str, str], charset: str = "utf-8") -> str | None:
-    """The client's file name: `filename*` (RFC 5987/7578) preferred, basename only.
+    """The client's file name, decoded: `filename*` (RFC 5987/7578) preferred, else `filename`.
 
-    Never used as a path: separators are stripped so `../../etc/passwd` reports `passwd`.
-    `params` hold header text as latin-1; a plain `filename` is read in the form's charset.
+    Returned as sent, path and all: UploadFile keeps it as `raw_filename` and makes its
+    `filename` a safe name. `params` hold header text as latin-1; a plain `filename` is read
+    in the form's charset; a `filename*` that doesn't decode is ignored.
     """
     name: str | None = None
     extended = params.get("filename*")
@@ -153,9 +154,7 @@ def client_filename(params: dict[str, str], charset: str = "utf-8") -> str | Non
             name = None
     if name is None and "filename" in params:
         name = _decode(params["filename"].encode("latin-1"), charset)
-    if name is None:
-        return None
-    return re.split(r"[/\\]", name)[-1].replace("\x00", "")
+    return name
 
 
 def _decode(data: bytes | bytearray, charset: str) -> str:
