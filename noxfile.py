@@ -264,6 +264,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "bench.inprocess")
     session.run("python", "-m", "bench.e2e")
     session.run("python", "-m", "bench.memory")
+    session.run("python", "-m", "bench.forms")
     session.run("python", "-m", "bench.layers")
 
 

@@ -120,6 +120,7 @@ def test_content_disposition_round_trips_filename_star(name: str, kind: str) -> 
 BOUNDARY = "propertyboundary"
 HEADERS = Headers({"content-type": f"multipart/form-data; boundary={BOUNDARY}"})
 field_names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-.", min_size=1, max_size=12)
+# raw_filename is checked: `.`, `..` and spaces-only names are sent as well (filename is "").
 filenames = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-. ", min_size=1, max_size=12)
 # Data may contain anything, including CR/LF and dashes, but not the delimiter itself.
 part_data = st.binary(max_size=200).filter(lambda b: BOUNDARY.encode() not in b)
@@ -156,7 +157,7 @@ def test_valid_multipart_bodies_parse_back(
         decoded: list[tuple[str, str | None, bytes]] = []
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
-                decoded.append((name, value.filename, await value.read()))
+                decoded.append((name, value.raw_filename, await value.read()))
                 await value.close()
             else:
                 decoded.append((name, None, value.encode("utf-8")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import socket
 import time
 
 import requests
@@ -133,11 +134,30 @@ def test_websocket_echo(served: Served) -> None:
             assert ws.recv(timeout=TIMEOUT) == f"echo: {text}"
 
 
+def test_uploads_cut_short_are_no_server_error(served: Served) -> None:
+    """Clients that send half an upload and hang up: no answer to send, nothing to log (the
+    output check below counts tracebacks), and the next request is served as usual."""
+    boundary = "cutboundary"
+    head = (
+        f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4000000\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.bin"\r\n\r\n'
+    ).encode()
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", served.port), timeout=TIMEOUT) as sock:
+            sock.sendall(head + b"z" * 1_500_000)  # past the 1 MiB spool: on disk
+            time.sleep(0.2)  # let the app start reading before the client leaves
+    time.sleep(0.5)
+    response = requests.get(f"{served.base}/api/hello/after", timeout=TIMEOUT)
+    assert response.json() == {"hello": "after"}
+
+
 def test_zz_output_after_stop(served: Served) -> None:
     """Last for each server: stop it, then read what it and the app printed."""
     requests.get(f"{served.base}/api/hello/last", timeout=TIMEOUT).raise_for_status()
     output = served.stop()
     tracebacks = output.count("Traceback")
+    assert "ClientDisconnect" not in output, output
     if served.server in NO_LIFESPAN:
         # Daphne logs the /signup failure about 1 s later (if it is still up): only that one.
         known = "AttributeError: 'State' object has no attribute 'signups'"

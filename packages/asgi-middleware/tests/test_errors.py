@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 import pytest
@@ -5,6 +6,7 @@ from mw_apps import lifespan_app, run
 
 from asgi_middleware import ServerErrorMiddleware
 from asgi_middleware._debug_page import debug_html
+from asgi_protocol.exceptions import ClientDisconnect
 from asgi_responses import JSONResponse
 from asgi_testclient import TestClient
 
@@ -246,3 +248,37 @@ def test_debug_text_names_the_request() -> None:
     client = TestClient(ServerErrorMiddleware(broken, debug=True), raise_server_exceptions=False)
     text = client.post("/x?y=1").text
     assert text.startswith("500 Server Error for POST http://testserver/x?y=1\n\nTraceback")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("client", "who"), [(("10.0.0.1", 5000), "10.0.0.1:5000"), (None, "unknown")]
+)
+async def test_a_client_that_left_is_answered_nothing_and_noted_in_one_line(
+    debug: bool, client: Any, who: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def reading(scope: Any, receive: Any, send: Any) -> None:
+        raise ClientDisconnect()
+
+    handled: list[Exception] = []
+
+    async def handler(request: Any, exc: Exception) -> Any:
+        handled.append(exc)  # pragma: no cover
+
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)  # pragma: no cover
+
+    scope = {"type": "http", "method": "POST", "path": "/up\nload", "headers": [], "client": client}
+    caplog.set_level(logging.DEBUG)
+    await ServerErrorMiddleware(reading, handler=handler, debug=debug)(scope, None, send)
+    assert (sent, handled) == ([], [])
+    assert [(r.name, r.levelno, r.getMessage(), r.exc_info) for r in caplog.records] == [
+        (
+            "asgi_middleware.errors",
+            logging.DEBUG,
+            f"client {who} disconnected: POST '/up\\nload'",
+            None,
+        )
+    ]

@@ -229,3 +229,28 @@ async def test_one_huge_chunk_is_fed_in_slices_so_a_limit_stops_it_early() -> No
         tracemalloc.stop()
     # Fed whole, the parser would first record events for all 100,000 parts (tens of MB).
     assert peak < 4 * 1024 * 1024
+
+
+async def test_a_files_data_is_written_in_pieces_of_write_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    writes: list[int] = []
+
+    class Counting(SpooledTemporaryFile[bytes]):
+        def write(self, data: Any) -> int:
+            writes.append(len(data))
+            return super().write(data)
+
+    monkeypatch.setattr(formparsers, "SpooledTemporaryFile", Counting)
+    monkeypatch.setattr(formparsers, "FEED_SIZE", 10)
+    monkeypatch.setattr(formparsers, "WRITE_SIZE", 25)
+    data = bytes(range(100))
+    content = body(b'Content-Disposition: form-data; name="f"; filename="a"\r\n\r\n' + data)
+    form = await MultiPartParser(multipart_headers(), chunks(content[:90], content[90:])).parse()
+    upload = form["f"]
+    assert isinstance(upload, UploadFile)
+    assert await upload.read() == data
+    # The first message ends 27 bytes into the data: written then. The rest is fed 10 bytes
+    # at a time and written once 25 or more gathered (30), and the last 13 at the part's end.
+    assert writes == [27, 30, 30, 13]
+    await form.close()

@@ -54,6 +54,16 @@ def test_urlencoded_form() -> None:
     assert response.content.decode() == "[['a', '1'], ['name', 'Jürgen M'], ['blank', '']]"
 
 
+def test_urlencoded_runs_of_separators_hold_no_field() -> None:
+    client = TestClient(form_app(max_fields=2))
+    response = client.post(
+        "/",
+        content=b"&&a=1&&&&" + b"&" * 100_000 + b"b=2&&",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.text == "[['a', '1'], ['b', '2']]"
+
+
 def test_urlencoded_limits() -> None:
     client = TestClient(form_app(max_fields=2, max_part_size=5))
     too_many = client.post(
@@ -87,6 +97,23 @@ def test_unknown_content_type_gives_an_empty_form() -> None:
         "/", content=b"{}", headers={"content-type": "application/json"}
     )
     assert response.text == "[]"
+
+
+def test_a_content_disposition_of_many_parameters_is_refused() -> None:
+    client = TestClient(form_app())
+    most = formparsers.MAX_DISPOSITION_PARAMETERS - 1  # and the one before name=
+    fine, headers = multipart(
+        b'Content-Disposition: form-data; name="a"' + b"; x=1" * most + b"\r\n\r\n"
+    )
+    assert client.post("/", content=fine, headers=headers).text == "[['a', '']]"
+    flood, headers = multipart(
+        b'Content-Disposition: form-data; name="a"' + b";" * (most + 1) + b"\r\n\r\n"
+    )
+    response = client.post("/", content=flood, headers=headers)
+    assert (response.status_code, response.text) == (
+        400,
+        "Too many parameters in a part's Content-Disposition header.",
+    )
 
 
 def test_filename_star_is_decoded_and_only_the_basename_is_kept() -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from asgi_protocol.exceptions import ClientDisconnect
 from asgi_protocol.types import Message
+from asgi_responses import send_or_client_disconnect
 from asgi_responses._disconnect import send_fails_on_disconnect, send_until_disconnect
 
 
@@ -86,3 +88,16 @@ async def test_cleanup_finishes_even_when_cancelled_again() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert cleaned == [True]
+
+
+async def refused() -> None:
+    raise OSError("broken pipe")
+
+
+async def test_a_send_failing_under_asgi_2_4_is_a_client_disconnect() -> None:
+    with pytest.raises(ClientDisconnect) as info:
+        await send_or_client_disconnect(refused(), {"asgi": {"spec_version": "2.4"}})
+    assert isinstance(info.value.__cause__, OSError)
+    # Before 2.4 a server doesn't promise the OSError: it stays what it is.
+    with pytest.raises(OSError, match="broken pipe"):
+        await send_or_client_disconnect(refused(), {"asgi": {"spec_version": "2.3"}})

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import Response
+from asgi_responses import Response, send_or_client_disconnect
 
 RequestResponseEndpoint = Callable[[Request], Awaitable[Response]]
 DispatchFunction = Callable[[Request, RequestResponseEndpoint], Awaitable[Response]]
@@ -144,6 +144,11 @@ class _StreamedResponse(Response):
         self.debug = debug  # the app's `http.response.debug` message, passed on if we answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send_or_client_disconnect(self._send_all(send), scope)
+        if self.background is not None:
+            await self.background()
+
+    async def _send_all(self, send: Send) -> None:
         if self.debug is not None:
             await send(self.debug)
         await send(
@@ -158,8 +163,6 @@ class _StreamedResponse(Response):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         if not finished:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
-        if self.background is not None:
-            await self.background()
 
 
 class BaseHTTPMiddleware:

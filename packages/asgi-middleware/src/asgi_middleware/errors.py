@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from asgi_middleware._debug_page import debug_html, debug_text
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
 from asgi_middleware._redact import Redactor
 from asgi_middleware.exceptions import ExceptionMiddleware
-from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HANDLER_SCOPE_KEY
+from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HANDLER_SCOPE_KEY, ClientDisconnect
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import HTMLResponse, PlainTextResponse, Response
+
+logger = logging.getLogger(__name__)
 
 
 class ServerErrorMiddleware:
@@ -20,6 +23,8 @@ class ServerErrorMiddleware:
     With debug=True the answer is a traceback page (HTML for browsers, text otherwise);
     without it, `handler(request, exc)` if one was given, else a plain "Internal Server Error".
     The handler is called even once the answer has begun; what it returns is then dropped.
+    A client that went away (ClientDisconnect) is no server error: nothing is sent, no handler
+    is called, and one DEBUG line is logged, with no traceback.
     """
 
     def __init__(self, app: ASGIApp, handler: Handler | None = None, debug: bool = False) -> None:
@@ -47,6 +52,14 @@ class ServerErrorMiddleware:
                     await inner.app(scope, receive, tracker.send)
                 except Exception as exc:
                     await inner.handle(exc, scope, receive, send, tracker.started)
+        except ClientDisconnect:
+            client = scope.get("client")
+            logger.debug(
+                "client %s disconnected: %s %r",
+                f"{client[0]}:{client[1]}" if client else "unknown",
+                scope.get("method"),
+                scope.get("path"),
+            )
         except Exception as exc:
             request = Request(scope, receive)
             response: Any = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from typing import IO, Any
 
+from asgi_protocol._filenames import safe_filename
 from asgi_protocol._headers import Headers
 from asgi_protocol._multidict import ImmutableMultiDict
 from asgi_protocol.concurrency import run_in_threadpool
@@ -16,6 +17,8 @@ class UploadFile:
     """An uploaded file, spooled: small ones stay in memory, large ones go to a temp file.
 
     The async methods only hop to a thread once the file is on disk, where a read can block.
+    `filename` is only ever a name, never a path (asgi_protocol._filenames has the rules);
+    `raw_filename` is what was given, for whoever wants it on purpose.
     """
 
     def __init__(
@@ -30,6 +33,21 @@ class UploadFile:
         self.file = file
         self.size = size
         self.headers = headers or Headers()
+
+    @property
+    def filename(self) -> str | None:
+        """The client's file name with no separator, drive, control or `.`/`..` left in it."""
+        return self._filename
+
+    @filename.setter
+    def filename(self, value: str | None) -> None:
+        self._raw_filename = value
+        self._filename = None if value is None else safe_filename(value)
+
+    @property
+    def raw_filename(self) -> str | None:
+        """The file name as given (a form's: as the client sent it, decoded): may be a path."""
+        return self._raw_filename
 
     @classmethod
     def spooled(cls, *, filename: str | None = None, headers: Headers | None = None) -> UploadFile:

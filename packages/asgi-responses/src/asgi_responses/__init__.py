@@ -2,6 +2,7 @@
 
 from asgi_responses._base import Response
 from asgi_responses._conditional import NOT_MODIFIED_HEADERS, is_not_modified
+from asgi_responses._disconnect import send_or_client_disconnect
 from asgi_responses._file import FileResponse, content_disposition
 from asgi_responses._ranges import MalformedRangeHeader, RangeNotSatisfiable, parse_range
 from asgi_responses._redirect import RedirectResponse
@@ -45,4 +46,5 @@ __all__ = [
     "content_disposition",
     "is_not_modified",
     "parse_range",
+    "send_or_client_disconnect",
 ]

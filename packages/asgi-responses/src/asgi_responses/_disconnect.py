@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
+from asgi_protocol.exceptions import ClientDisconnect
 from asgi_protocol.types import Receive, Scope
 
 
@@ -24,6 +25,20 @@ def send_fails_on_disconnect(scope: Scope) -> bool:
     except ValueError:  # a server's odd version string: assume the old rules
         return False
     return (major, minor) >= (2, 4)
+
+
+async def send_or_client_disconnect(sending: Coroutine[Any, Any, None], scope: Scope) -> None:
+    """Await `sending`, a response's sends; a client gone under ASGI 2.4 is ClientDisconnect.
+
+    From 2.4 on, the server's send raises OSError once the client left: raised as
+    ClientDisconnect, the app's top layer knows it for no server error.
+    """
+    try:
+        await sending
+    except OSError as exc:
+        if not send_fails_on_disconnect(scope):
+            raise
+        raise ClientDisconnect() from exc
 
 
 async def _wait_for_disconnect(receive: Receive) -> None:

@@ -7,10 +7,13 @@ from typing import Any
 
 from asgi_protocol.concurrency import iterate_in_threadpool
 from asgi_protocol.datastructures import encode_header_value
-from asgi_protocol.exceptions import ClientDisconnect
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_responses._base import Response, websocket_denial_send
-from asgi_responses._disconnect import send_fails_on_disconnect, send_until_disconnect
+from asgi_responses._disconnect import (
+    send_fails_on_disconnect,
+    send_or_client_disconnect,
+    send_until_disconnect,
+)
 from asgi_tasks import BackgroundTask
 
 Content = str | bytes | memoryview
@@ -84,10 +87,7 @@ class StreamingResponse(Response):
             if scope["type"] != "http":  # a denial response to a websocket handshake
                 await self._stream(websocket_denial_send(send), with_trailers=False)
             elif send_fails_on_disconnect(scope):
-                try:
-                    await self._stream(send, with_trailers)
-                except OSError as exc:  # ASGI 2.4: the server's word that the client is gone
-                    raise ClientDisconnect() from exc
+                await send_or_client_disconnect(self._stream(send, with_trailers), scope)
             else:
                 await send_until_disconnect(self._stream(send, with_trailers), receive)
         finally:
