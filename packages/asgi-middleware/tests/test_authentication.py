@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from asgi_middleware import ExceptionMiddleware, WebSocketConnection
+from asgi_middleware import ExceptionMiddleware
 from asgi_middleware.auth import (
     AuthCredentials,
     AuthenticationBackend,
@@ -25,6 +25,7 @@ from asgi_protocol.types import Receive, Scope, Send
 from asgi_requests import HTTPConnection, Request
 from asgi_responses import JSONResponse, PlainTextResponse, Response
 from asgi_testclient import TestClient
+from asgi_websockets import WebSocket
 
 
 class BasicAuth(AuthenticationBackend):
@@ -62,7 +63,7 @@ def as_app(endpoint: Any) -> Any:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         scope["router"] = FakeRouter()
         if scope["type"] == "websocket":
-            await endpoint(WebSocketConnection(scope, receive, send))
+            await endpoint(WebSocket(scope, receive, send))
             return
         response = endpoint(Request(scope, receive))
         if inspect.isawaitable(response):
@@ -194,7 +195,7 @@ def test_requires_finds_the_connection_in_kwargs_and_methods() -> None:
 
 
 @requires("authenticated")
-async def ws_private(websocket: WebSocketConnection) -> None:
+async def ws_private(websocket: WebSocket) -> None:
     await websocket.send({"type": "websocket.accept"})
     await websocket.send({"type": "websocket.send", "text": websocket.user.display_name})
     await websocket.close()

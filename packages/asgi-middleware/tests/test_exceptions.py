@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 from mw_apps import lifespan_app, run
 
-from asgi_middleware import ExceptionMiddleware, ServerErrorMiddleware, WebSocketConnection
+from asgi_middleware import ExceptionMiddleware, ServerErrorMiddleware
 from asgi_protocol.exceptions import (
     ANSWERER_SCOPE_KEY,
     HANDLER_SCOPE_KEY,
@@ -14,6 +14,7 @@ from asgi_protocol.exceptions import (
 from asgi_requests import Request
 from asgi_responses import PlainTextResponse
 from asgi_testclient import TestClient, WebSocketDenialResponse
+from asgi_websockets import WebSocket
 
 
 def raising(exc: Exception, start: bool = False) -> Any:
@@ -120,15 +121,16 @@ def test_websocket_exception_closes() -> None:
 def test_websocket_custom_handler() -> None:
     seen: list[Any] = []
 
-    async def handler(websocket: WebSocketConnection, exc: Exception) -> None:
-        seen.append(websocket.url.path)
-        await websocket.send({"type": "websocket.accept"})
-        await websocket.close()
+    async def handler(websocket: WebSocket, exc: Exception) -> None:
+        # A real WebSocket, as in Starlette, with its whole API.
+        seen.append((type(websocket), websocket.url.path))
+        await websocket.close(4000, reason=f"sorry: {exc}")
 
     client = TestClient(ExceptionMiddleware(ws_raising, handlers={WebSocketException: handler}))
-    with client.websocket_connect("/ws") as ws:
-        assert ws.receive()["type"] == "websocket.close"
-    assert seen == ["/ws"]
+    with pytest.raises(WebSocketDisconnect) as info, client.websocket_connect("/ws"):
+        pass  # pragma: no cover
+    assert (info.value.code, info.value.reason) == (4000, "sorry: 1003: nope")
+    assert seen == [(WebSocket, "/ws")]
 
 
 def test_lifespan() -> None:

@@ -20,7 +20,7 @@ from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
 from asgi_middleware.errors import ServerErrorMiddleware
-from asgi_middleware.exceptions import ExceptionMiddleware, WebSocketConnection
+from asgi_middleware.exceptions import ExceptionMiddleware
 from asgi_middleware.gzip import GZipMiddleware
 from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
@@ -52,7 +52,6 @@ __all__ = [
     "SimpleUser",
     "TrustedHostMiddleware",
     "UnauthenticatedUser",
-    "WebSocketConnection",
     "has_required_scope",
     "requires",
 ]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from asgi_protocol.concurrency import run_in_threadpool
-from asgi_tasks import is_async_callable
+from asgi_protocol.concurrency import is_async_callable, run_in_threadpool
 
 Handler = Callable[[Any, Exception], Any]
 
@@ -20,8 +19,7 @@ async def call_handler(handler: Handler, connection: Any, exc: Exception) -> Any
 class ResponseStarted:
     """Wraps `send` to note whether the answer began (then no handler may answer).
 
-    Pass `tracker.send` on, a bound method: calling it is cheaper than an object's __call__,
-    and it still leads back to the tracker (`__self__`) so a second layer can share it.
+    Pass `tracker.send` on, a bound method: calling it is cheaper than an object's __call__.
     """
 
     __slots__ = ("_send", "started")
@@ -36,9 +34,3 @@ class ResponseStarted:
         # message, and the caller's `await` is the same.
         self.started = True
         return self._send(message)  # type: ignore[no-any-return]
-
-    @classmethod
-    def around(cls, send: Any) -> ResponseStarted:
-        """The tracker `send` already is (a `tracker.send` passed straight on), or a new one."""
-        owner = getattr(send, "__self__", None)
-        return owner if type(owner) is cls else cls(send)

@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import urlencode
 
+from asgi_protocol.concurrency import is_async_callable
 from asgi_protocol.exceptions import HTTPException
 from asgi_protocol.status import WS_1008_POLICY_VIOLATION
 from asgi_requests import HTTPConnection
 from asgi_responses import RedirectResponse
-from asgi_tasks import is_async_callable
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -9,7 +9,7 @@ from asgi_middleware._debug_page import debug_html, debug_text
 from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
 from asgi_middleware._redact import Redactor
 from asgi_middleware.exceptions import ExceptionMiddleware
-from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HANDLER_SCOPE_KEY, ClientDisconnect
+from asgi_protocol.exceptions import ClientDisconnect
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import HTMLResponse, PlainTextResponse, Response
@@ -44,14 +44,8 @@ class ServerErrorMiddleware:
         try:
             if inner is None:
                 await self.app(scope, receive, tracker.send)
-            else:
-                # What the ExceptionMiddleware's mark() does, inline: no call per request.
-                scope[HANDLER_SCOPE_KEY] = scope.get("app")
-                scope[ANSWERER_SCOPE_KEY] = inner
-                try:
-                    await inner.app(scope, receive, tracker.send)
-                except Exception as exc:
-                    await inner.handle(exc, scope, receive, send, tracker.started)
+            else:  # the exception layer right inside: it shares our tracker
+                await inner.serve_http(scope, receive, tracker)
         except ClientDisconnect:
             client = scope.get("client")
             logger.debug(

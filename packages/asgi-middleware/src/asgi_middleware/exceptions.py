@@ -12,39 +12,20 @@ from asgi_protocol.exceptions import (
     HTTPException,
     WebSocketException,
 )
-from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
-from asgi_requests import HTTPConnection, Request
-from asgi_responses import PlainTextResponse, Response
-
-_NO_BODY = frozenset({204, 304})
+from asgi_protocol.types import ASGIApp, Receive, Scope, Send
+from asgi_requests import Request
+from asgi_responses import Response
+from asgi_responses._shared import http_exception_response as default_http_exception_response
+from asgi_websockets import WebSocket
 
 
 async def http_exception_response(request: Request, exc: Exception) -> Response:
-    """The default answer to an HTTPException: its detail as text, its status and headers."""
+    """The default handler of an HTTPException: its detail as text, its status and headers."""
     assert isinstance(exc, HTTPException)
-    if exc.status_code in _NO_BODY:
-        return Response(status_code=exc.status_code, headers=exc.headers)
-    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    return default_http_exception_response(exc)
 
 
-class WebSocketConnection(HTTPConnection):
-    """What a WebSocket exception handler receives: the connection, and a way to close it.
-
-    (This package sits below asgi-websockets, so it hands out this small twin of WebSocket.)
-    """
-
-    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        super().__init__(scope, receive)
-        self._send = send
-
-    async def send(self, message: Message) -> None:
-        await self._send(message)
-
-    async def close(self, code: int = 1000, reason: str | None = None) -> None:
-        await self._send({"type": "websocket.close", "code": code, "reason": reason or ""})
-
-
-async def websocket_exception_close(websocket: WebSocketConnection, exc: Exception) -> None:
+async def websocket_exception_close(websocket: WebSocket, exc: Exception) -> None:
     """The default answer to a WebSocketException: close with its code and reason."""
     assert isinstance(exc, WebSocketException)
     await websocket.close(exc.code, exc.reason)
@@ -102,15 +83,7 @@ class ExceptionMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            # Hot path: reuse the tracker ServerErrorMiddleware put around send, when nothing
-            # sits between us; one wrapper less per message (bench/inprocess.py, plaintext).
-            tracker = ResponseStarted.around(send)
-            scope[HANDLER_SCOPE_KEY] = scope.get("app")  # mark(), inline: no call per request
-            scope[ANSWERER_SCOPE_KEY] = self
-            try:
-                await self.app(scope, receive, tracker.send)
-            except Exception as exc:
-                await self.handle(exc, scope, receive, send, tracker.started)
+            await self.serve_http(scope, receive, ResponseStarted(send))
         elif scope["type"] == "websocket":
             # A handler may still close an accepted WebSocket: there is no "too late" here.
             self.mark(scope)
@@ -120,6 +93,18 @@ class ExceptionMiddleware:
                 await self.handle(exc, scope, receive, send, False)
         else:
             await self.app(scope, receive, send)
+
+    async def serve_http(self, scope: Scope, receive: Receive, tracker: ResponseStarted) -> None:
+        """An HTTP request, sent through `tracker`, which tells whether the answer began.
+
+        ServerErrorMiddleware, when it sits right outside, calls this with its own tracker:
+        one send wrapper per message instead of two (bench/inprocess.py, plaintext).
+        """
+        self.mark(scope)
+        try:
+            await self.app(scope, receive, tracker.send)
+        except Exception as exc:
+            await self.handle(exc, scope, receive, tracker.send, tracker.started)
 
     def mark(self, scope: Scope) -> None:
         """Tell the routers and endpoints below that this middleware answers for the app."""
@@ -151,9 +136,6 @@ class ExceptionMiddleware:
             raise exc
         if started:
             raise RuntimeError("Caught handled exception, but response already started.") from exc
-        connection: Any
-        if scope["type"] == "http":
-            connection = Request(scope, receive, send)
-        else:
-            connection = WebSocketConnection(scope, receive, send)
+        http = scope["type"] == "http"
+        connection = Request(scope, receive, send) if http else WebSocket(scope, receive, send)
         await self.answer(exc, connection, scope, receive, send)

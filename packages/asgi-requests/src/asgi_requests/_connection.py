@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from asgi_protocol.datastructures import URL, Address, Headers, QueryParams, State
 from asgi_protocol.exceptions import InvalidHost
@@ -36,13 +36,18 @@ class HTTPConnection(Mapping[str, Any], Generic[StateT]):
     _cookies: dict[str, str] | None = None
     _state: Any = None
 
+    # The scope types this kind of connection serves; a subclass narrows it.
+    scope_types: ClassVar[tuple[str, ...]] = ("http", "websocket")
+
     def __init__(self, scope: Scope, receive: Receive | None = None) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        # `receive` is taken as Starlette's HTTPConnection takes it; a plain connection reads
+        # no messages, the Request and WebSocket subclasses keep their own.
+        if scope["type"] not in self.scope_types:
             raise ValueError(
-                f"HTTPConnection needs an http or websocket scope, not {scope['type']!r}"
+                f"{type(self).__name__} is for {' or '.join(self.scope_types)} scopes, "
+                f"not {scope['type']!r}"
             )
         self.scope = scope
-        self._receive_channel = receive
 
     def __getitem__(self, key: str) -> Any:
         return self.scope[key]

@@ -60,6 +60,7 @@ _PUSH_HEADERS = frozenset(
 
 
 class Request(HTTPConnection[StateT]):
+    scope_types = ("http",)
     # Per-request state starts at these class-level defaults (cheap construction, hot path).
     _stream_consumed = False
     _is_disconnected = False
@@ -75,9 +76,7 @@ class Request(HTTPConnection[StateT]):
         *,
         max_body_size: int | None = None,
     ) -> None:
-        if scope["type"] != "http":
-            raise ValueError(f"Request needs an http scope, not {scope['type']!r}")
-        self.scope = scope  # HTTPConnection.__init__'s work, without checking the type twice
+        super().__init__(scope)
         self._receive = receive if max_body_size is None else limit_receive(receive, max_body_size)
         self._send = send
 

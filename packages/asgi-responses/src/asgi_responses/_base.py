@@ -16,7 +16,8 @@ from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_responses._cookies import SameSite, cookie_header_value
 from asgi_tasks import BackgroundTask
 
-_NO_BODY_STATUS = frozenset({204, 304})
+# Statuses whose responses carry no body (RFC 9110 15.3.5, 15.4.5); 1xx never reach here.
+NO_BODY_STATUS = frozenset({204, 304})
 # Content-Type header pairs by (media type, charset), shared by every response of that type
 # (tuples are immutable). Bounded, so media types an app builds from input can't grow it forever.
 _CONTENT_TYPE_HEADERS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
@@ -86,7 +87,7 @@ class Response:
         raw: list[tuple[bytes, bytes]] = []
         if not headers:
             # Hot path (bench/inprocess.py plaintext, json): no headers given, nothing to check.
-            if body is not None and status >= 200 and status not in _NO_BODY_STATUS:
+            if body is not None and status >= 200 and status not in NO_BODY_STATUS:
                 raw.append((b"content-length", str(len(body)).encode()))
             if media_type is not None:
                 header = _CONTENT_TYPE_HEADERS.get((media_type, self.charset))
@@ -99,7 +100,7 @@ class Response:
             raw.append((name, encode_header_value(value)))
             has_length = has_length or name == b"content-length"
             has_type = has_type or name == b"content-type"
-        if body is not None and not has_length and not (status < 200 or status in _NO_BODY_STATUS):
+        if body is not None and not has_length and not (status < 200 or status in NO_BODY_STATUS):
             raw.append((b"content-length", str(len(body)).encode()))
         if media_type is not None and not has_type:
             raw.append(content_type_header(media_type, self.charset))

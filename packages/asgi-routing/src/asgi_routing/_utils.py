@@ -7,10 +7,10 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from asgi_protocol.concurrency import is_async_callable
 from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HTTPException, handled_above
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
+from asgi_responses._shared import http_exception_response
 
 # The HTTP verbs in the order an Allow header lists them (Starlette's order).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
@@ -91,9 +91,7 @@ async def answer_http_exceptions(app: ASGIApp, scope: Scope, receive: Receive, s
     except HTTPException as exc:
         if started:
             raise
-        body = None if exc.status_code in (204, 304) else exc.detail
-        answer = PlainTextResponse(body, status_code=exc.status_code, headers=exc.headers)
-        await answer(scope, receive, send)
+        await http_exception_response(exc)(scope, receive, send)
 
 
 __all__ = [
@@ -103,7 +101,6 @@ __all__ = [
     "answer_in_place",
     "get_name",
     "http_error",
-    "is_async_callable",
     "is_plain_function",
     "wrap_middleware",
 ]

@@ -81,11 +81,11 @@ class WebSocket(HTTPConnection):
     and raises WebSocketDisconnect(1009).
     """
 
+    scope_types = ("websocket",)
+
     def __init__(
         self, scope: Scope, receive: Receive, send: Send, *, max_message_size: int | None = None
     ) -> None:
-        if scope["type"] != "websocket":
-            raise ValueError(f"WebSocket needs a websocket scope, not {scope['type']!r}")
         super().__init__(scope)
         self._receive = receive
         self._send = send
