@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from asgi_tasks import BackgroundTask, BackgroundTasks, is_async_callable
+from asgi_protocol.concurrency import is_async_callable
+from asgi_tasks import BackgroundTask, BackgroundTasks
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
