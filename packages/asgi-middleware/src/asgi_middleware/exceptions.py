@@ -100,7 +100,8 @@ class ExceptionMiddleware:
         ServerErrorMiddleware, when it sits right outside, calls this with its own tracker:
         one send wrapper per message instead of two (bench/inprocess.py, plaintext).
         """
-        self.mark(scope)
+        scope[HANDLER_SCOPE_KEY] = scope.get("app")  # mark(scope), inline: no call per request
+        scope[ANSWERER_SCOPE_KEY] = self
         try:
             await self.app(scope, receive, tracker.send)
         except Exception as exc:

@@ -76,7 +76,8 @@ class Request(HTTPConnection[StateT]):
         *,
         max_body_size: int | None = None,
     ) -> None:
-        super().__init__(scope)
+        # The parent's check and assignment (named, not super(): cheaper on this hot path).
+        HTTPConnection.__init__(self, scope)
         self._receive = receive if max_body_size is None else limit_receive(receive, max_body_size)
         self._send = send
 
