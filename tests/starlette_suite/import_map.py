@@ -64,7 +64,7 @@ PRIVATE_MODULES: dict[str, dict[str, str | None]] = {
     },
     # Patched by a test to prove exception handlers don't run in the threadpool: our
     # handlers' module is the one whose run_in_threadpool that claim is about.
-    "starlette._exception_handler": {"run_in_threadpool": "asgi_middleware._handlers:"},
+    "starlette._exception_handler": {"run_in_threadpool": "asgi_middleware.exception_handlers:"},
 }
 
 #: Names a migrating user renames along with the import (`Starlette(...)` becomes `App(...)`).

@@ -121,10 +121,10 @@ def test_a_private_module_answers_name_by_name(finder: None) -> None:
 def test_patching_a_private_module_patches_ours(finder: None) -> None:
     from starlette import _exception_handler  # type: ignore[attr-defined]
 
-    import asgi_middleware._handlers
+    import asgi_middleware.exception_handlers
 
-    original = asgi_middleware._handlers.run_in_threadpool
+    original = asgi_middleware.exception_handlers.run_in_threadpool
     _exception_handler.run_in_threadpool = "patched"
-    assert asgi_middleware._handlers.run_in_threadpool == "patched"
+    assert asgi_middleware.exception_handlers.run_in_threadpool == "patched"
     del _exception_handler.run_in_threadpool
-    assert asgi_middleware._handlers.run_in_threadpool is original
+    assert asgi_middleware.exception_handlers.run_in_threadpool is original

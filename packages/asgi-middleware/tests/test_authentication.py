@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 
 from asgi_middleware import ExceptionMiddleware
-from asgi_middleware.auth import (
+from asgi_middleware.authentication import AuthenticationMiddleware
+from asgi_middleware.exceptions import AuthenticationError
+from asgi_middleware.identity import (
     AuthCredentials,
     AuthenticationBackend,
-    AuthenticationError,
     BaseUser,
     SimpleUser,
     UnauthenticatedUser,
     requires,
 )
-from asgi_middleware.authentication import AuthenticationMiddleware
 from asgi_protocol.datastructures import URLPath
 from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_protocol.types import Receive, Scope, Send

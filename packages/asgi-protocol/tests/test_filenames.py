@@ -55,3 +55,9 @@ def test_upload_file_exposes_the_safe_name_and_keeps_the_raw_one() -> None:
     assert repr(upload).startswith("UploadFile(filename='a.txt',")
     upload.filename = None
     assert (upload.filename, upload.raw_filename) == (None, None)
+
+
+def test_a_drive_as_written_goes_even_where_nfkc_spells_it_otherwise() -> None:
+    # NFKC turns a cedilla into a space and a combining mark; to Windows it is still a drive.
+    assert safe_filename("\u00b8:evil.txt") == "evil.txt"
+    assert safe_filename("\u00b8:") == ""

@@ -7,17 +7,17 @@ app-scoped task group drained at shutdown.
 """
 
 from asgi_lifetime._driver import LifespanDriver
-from asgi_lifetime._errors import (
+from asgi_lifetime._lifespan import Lifespan
+from asgi_lifetime._manager import LifespanManager
+from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
+from asgi_lifetime._tasks import AppTasks
+from asgi_lifetime.exceptions import (
     LifespanError,
     LifespanNotSupported,
     LifespanProtocolError,
     LifespanShutdownFailed,
     LifespanStartupFailed,
 )
-from asgi_lifetime._lifespan import Lifespan
-from asgi_lifetime._manager import LifespanManager
-from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
-from asgi_lifetime._tasks import AppTasks
 
 __version__ = "0.1.0"
 

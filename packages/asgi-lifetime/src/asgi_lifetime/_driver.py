@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from asgi_lifetime._errors import (
+from asgi_lifetime.exceptions import (
     LifespanNotSupported,
     LifespanProtocolError,
     LifespanShutdownFailed,

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from asgi_lifetime._driver import LifespanDriver
-from asgi_lifetime._errors import LifespanNotSupported
+from asgi_lifetime.exceptions import LifespanNotSupported
 from asgi_protocol.types import ASGIApp
 
 

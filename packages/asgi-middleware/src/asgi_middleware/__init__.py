@@ -4,27 +4,27 @@ Each middleware is a plain ASGI app wrapping another, usable in front of any ASG
 """
 
 from asgi_middleware._spec import Middleware, MiddlewareFactory
-from asgi_middleware.auth import (
-    AuthCredentials,
-    AuthenticationBackend,
-    AuthenticationError,
-    BaseUser,
-    SimpleUser,
-    UnauthenticatedUser,
-    has_required_scope,
-    requires,
-)
 from asgi_middleware.authentication import AuthenticationMiddleware
 from asgi_middleware.base import BaseHTTPMiddleware
 from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
 from asgi_middleware.errors import ServerErrorMiddleware
-from asgi_middleware.exceptions import ExceptionMiddleware
+from asgi_middleware.exception_handlers import ExceptionMiddleware
+from asgi_middleware.exceptions import AuthenticationError, SessionTooLarge
 from asgi_middleware.gzip import GZipMiddleware
 from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
+from asgi_middleware.identity import (
+    AuthCredentials,
+    AuthenticationBackend,
+    BaseUser,
+    SimpleUser,
+    UnauthenticatedUser,
+    has_required_scope,
+    requires,
+)
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
-from asgi_middleware.sessions import Session, SessionMiddleware, SessionTooLarge
+from asgi_middleware.sessions import Session, SessionMiddleware
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
 __version__ = "0.1.0"

@@ -5,12 +5,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 
-from asgi_middleware.auth import (
-    AuthCredentials,
-    AuthenticationBackend,
-    AuthenticationError,
-    UnauthenticatedUser,
-)
+from asgi_middleware.exceptions import AuthenticationError
+from asgi_middleware.identity import AuthCredentials, AuthenticationBackend, UnauthenticatedUser
 from asgi_protocol.status import WS_1008_POLICY_VIOLATION
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import HTTPConnection

@@ -6,9 +6,13 @@ import logging
 from typing import Any
 
 from asgi_middleware._debug_page import debug_html, debug_text
-from asgi_middleware._handlers import Handler, ResponseStarted, call_handler
 from asgi_middleware._redact import Redactor
-from asgi_middleware.exceptions import ExceptionMiddleware
+from asgi_middleware.exception_handlers import (
+    ExceptionMiddleware,
+    Handler,
+    ResponseStarted,
+    call_handler,
+)
 from asgi_protocol.exceptions import ClientDisconnect
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request

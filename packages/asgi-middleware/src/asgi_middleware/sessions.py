@@ -20,15 +20,12 @@ import json
 import time
 from typing import Any, Literal
 
+from asgi_middleware.exceptions import SessionTooLarge
 from asgi_protocol.datastructures import MutableHeaders, Secret
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection
 
 MAX_COOKIE_BYTES = 4096
-
-
-class SessionTooLarge(ValueError):
-    """The signed session cookie would exceed what browsers store (4 KB)."""
 
 
 def _b64(data: bytes) -> bytes:

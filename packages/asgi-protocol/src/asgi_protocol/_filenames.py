@@ -44,7 +44,8 @@ def safe_filename(name: str) -> str:
     `../../etc/passwd` gives `passwd`, `C:\dir\a.txt` gives `a.txt`, `..` gives "".
     """
     name = _SEPARATORS.split(_CONTROLS.sub("", name))[-1]
-    while _DRIVE.match(unicodedata.normalize("NFKC", name[:_DRIVE_PREFIX])):
+    # A drive as written (Windows reads "\u00b8:" as one) or as NFKC spells it (fullwidth C:).
+    while _DRIVE.match(name) or _DRIVE.match(unicodedata.normalize("NFKC", name[:_DRIVE_PREFIX])):
         colon = _COLONS.search(name)
         assert colon is not None  # NFKC only makes a ":" out of one of them
         name = name[colon.end() :]

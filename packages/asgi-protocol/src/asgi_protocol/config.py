@@ -8,11 +8,9 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
+from asgi_protocol.exceptions import EnvironError
+
 T = TypeVar("T")
-
-
-class EnvironError(Exception):
-    """A key of the environment was changed after the configuration had read it."""
 
 
 class Environ(MutableMapping[str, str]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -126,13 +127,34 @@ class ToolkitDeprecationWarning(UserWarning):
     """
 
 
+class EnvironError(Exception):
+    """A key of the environment was changed after the configuration had read it."""
+
+
+class InvalidJSON(json.JSONDecodeError):
+    """Text a client sent that is not JSON we accept; `reason` says why in a few words.
+
+    A json.JSONDecodeError (so a ValueError): code written for json.loads still catches it.
+    """
+
+    def __init__(self, reason: str, doc: str = "", pos: int = 0) -> None:
+        super().__init__(reason, doc, pos)
+        self.reason = reason
+        if not doc:
+            # Nothing to point into (the text never decoded, or the whole of it is at fault):
+            # the message is the reason, not a made-up "line 1 column 1".
+            self.args = (reason,)
+
+
 __all__ = [
     "ANSWERER_SCOPE_KEY",
     "HANDLER_SCOPE_KEY",
     "ClientDisconnect",
+    "EnvironError",
     "ExceptionAnswerer",
     "HTTPException",
     "InvalidHost",
+    "InvalidJSON",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",

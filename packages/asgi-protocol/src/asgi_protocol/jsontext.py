@@ -13,20 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, NoReturn
 
-
-class InvalidJSON(json.JSONDecodeError):
-    """Text a client sent that is not JSON we accept; `reason` says why in a few words.
-
-    A json.JSONDecodeError (so a ValueError): code written for json.loads still catches it.
-    """
-
-    def __init__(self, reason: str, doc: str = "", pos: int = 0) -> None:
-        super().__init__(reason, doc, pos)
-        self.reason = reason
-        if not doc:
-            # Nothing to point into (the text never decoded, or the whole of it is at fault):
-            # the message is the reason, not a made-up "line 1 column 1".
-            self.args = (reason,)
+from asgi_protocol.exceptions import InvalidJSON
 
 
 def _refuse_constant(name: str) -> NoReturn:

@@ -4,7 +4,7 @@ from asgi_responses._base import Response
 from asgi_responses._conditional import NOT_MODIFIED_HEADERS, is_not_modified
 from asgi_responses._disconnect import send_or_client_disconnect
 from asgi_responses._file import FileResponse, content_disposition
-from asgi_responses._ranges import MalformedRangeHeader, RangeNotSatisfiable, parse_range
+from asgi_responses._ranges import parse_range
 from asgi_responses._redirect import RedirectResponse
 from asgi_responses._sse import EventSourceResponse, ServerSentEvent
 from asgi_responses._streaming import (
@@ -21,6 +21,7 @@ from asgi_responses._text import (
     PlainTextResponse,
     UJSONResponse,
 )
+from asgi_responses.exceptions import MalformedRangeHeader, RangeNotSatisfiable
 
 __version__ = "0.1.0"
 

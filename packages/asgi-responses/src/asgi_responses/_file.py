@@ -20,13 +20,9 @@ from asgi_protocol.types import Receive, Scope, Send
 from asgi_responses._base import Response, websocket_denial_send
 from asgi_responses._conditional import NOT_MODIFIED_HEADERS, is_not_modified
 from asgi_responses._disconnect import send_fails_on_disconnect, send_until_disconnect
-from asgi_responses._ranges import (
-    MAX_RANGES,
-    MalformedRangeHeader,
-    RangeNotSatisfiable,
-    parse_range,
-)
+from asgi_responses._ranges import MAX_RANGES, parse_range
 from asgi_responses._text import PlainTextResponse
+from asgi_responses.exceptions import MalformedRangeHeader, RangeNotSatisfiable
 from asgi_tasks import BackgroundTask
 
 CHUNK_SIZE = 64 * 1024

@@ -9,6 +9,8 @@ there are too many parts.
 
 from __future__ import annotations
 
+from asgi_responses.exceptions import MalformedRangeHeader, RangeNotSatisfiable
+
 MAX_RANGES = 100  # parts in one header; more and the header is ignored (the whole file is sent)
 MAX_HEADER = 8192  # characters of Range header we are willing to read; longer is ignored too
 
@@ -25,14 +27,6 @@ def _number(text: str) -> int:
     # Capped length: int() of thousands of digits is slow and past 4300 raises ValueError.
     digits = text.lstrip("0")  # leading zeros don't make a number big
     return int(digits or "0") if len(digits) <= 18 else _BIG
-
-
-class RangeNotSatisfiable(Exception):
-    """No requested range overlaps the file: answered with 416 and `Content-Range: bytes */size`."""
-
-
-class MalformedRangeHeader(ValueError):
-    """The Range header can't be honoured as written: answered with 400 and this reason."""
 
 
 def parse_range(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_responses._text import HTMLResponse
+from asgi_responses.exceptions import TemplatesConfigError
 from asgi_tasks import BackgroundTask
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -59,14 +60,6 @@ class TemplateResponse(HTMLResponse):
             info = {"template": self.template, "context": self.context}
             await send({"type": "http.response.debug", "info": info})
         await super().__call__(scope, receive, send)
-
-
-class TemplatesConfigError(ValueError, AssertionError):
-    """Jinja2Templates got both or neither of `directory` and `env`.
-
-    A ValueError for us; an AssertionError too, because Starlette asserts there and code written
-    for it catches that.
-    """
 
 
 class Jinja2Templates:

@@ -14,8 +14,8 @@ from asgi_routing.convertors import (
     register_url_convertor,
 )
 from asgi_routing.endpoints import HTTPEndpoint, WebSocketEndpoint
-from asgi_routing.errors import NoMatchFound
-from asgi_routing.paths import compile_path
+from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.patterns import compile_path
 from asgi_routing.router import Host, Mount, Router
 from asgi_routing.routes import BaseRoute, Match, Route, WebSocketRoute, replace_params
 from asgi_routing.wrappers import RoutedRequest, request_response, websocket_session

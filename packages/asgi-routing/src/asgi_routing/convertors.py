@@ -6,15 +6,9 @@ import math
 import uuid
 from typing import Any, ClassVar, Generic, TypeVar
 
+from asgi_routing.exceptions import PathParamError
+
 T = TypeVar("T")
-
-
-class PathParamError(ValueError, AssertionError):
-    """A value its convertor cannot write into a url (a "/" in a `str` param, a negative int).
-
-    Also an AssertionError, because that is what Starlette's convertors raise: code written
-    against them keeps catching it.
-    """
 
 
 class Convertor(Generic[T]):

@@ -20,6 +20,7 @@ from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import PlainTextResponse, Response
 from asgi_routing._utils import HTTP_METHODS, allow_header
+from asgi_routing.exceptions import UnsupportedData
 from asgi_routing.wrappers import RoutedRequest
 from asgi_websockets import InvalidJSONMessage, WebSocket, decode_json_frame
 
@@ -76,13 +77,6 @@ class HTTPEndpoint:
         if handled_above(self.scope):
             raise HTTPException(405, headers=headers)
         return PlainTextResponse("Method Not Allowed", status_code=405, headers=headers)
-
-
-class UnsupportedData(RuntimeError):
-    """A message did not decode as the endpoint's `encoding` says.
-
-    The connection is closed with 1003 first; a RuntimeError, as Starlette raises there.
-    """
 
 
 class WebSocketEndpoint:

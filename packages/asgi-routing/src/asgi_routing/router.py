@@ -18,8 +18,8 @@ from asgi_routing._index import RouteIndex
 from asgi_routing._limits import SCOPE_KEY, applies_body_limits, call_with_limit, check_limit
 from asgi_routing._utils import http_error, wrap_middleware
 from asgi_routing.convertors import Convertor
-from asgi_routing.errors import NoMatchFound
-from asgi_routing.paths import compile_path
+from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.patterns import compile_path
 from asgi_routing.routes import (
     FULL_MATCH,
     NO_MATCH,

@@ -25,8 +25,8 @@ from asgi_routing._utils import (
     wrap_middleware,
 )
 from asgi_routing.convertors import Convertor
-from asgi_routing.errors import NoMatchFound
-from asgi_routing.paths import compile_path
+from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.patterns import compile_path
 from asgi_routing.wrappers import request_response, websocket_session
 from asgi_websockets import WebSocketClose
 

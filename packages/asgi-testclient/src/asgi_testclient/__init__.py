@@ -12,11 +12,10 @@ from asgi_lifetime import (
     LifespanStartupFailed,
 )
 from asgi_protocol.exceptions import WebSocketDisconnect
-
-from ._client import ASGI2App, ASGIInstance, TestClient
-from ._errors import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
-from ._response import CookieJar, Headers, TestResponse
-from ._websocket import WebSocketTestSession
+from asgi_testclient._client import ASGI2App, ASGIInstance, TestClient
+from asgi_testclient._response import CookieJar, Headers, TestResponse
+from asgi_testclient._websocket import WebSocketTestSession
+from asgi_testclient.exceptions import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
 
 __version__ = "0.1.0"
 

@@ -20,12 +20,11 @@ from requests.cookies import cookiejar_from_dict
 from asgi_lifetime import LifespanDriver
 from asgi_protocol.exceptions import ToolkitDeprecationWarning
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
-
-from ._portal import Portal
-from ._response import CookieJar, TestResponse
-from ._scope import header_mapping
-from ._transport import ASGIAdapter, StreamingBody
-from ._websocket import WebSocketTestSession, open_websocket
+from asgi_testclient._portal import Portal
+from asgi_testclient._response import CookieJar, TestResponse
+from asgi_testclient._scope import header_mapping
+from asgi_testclient._transport import ASGIAdapter, StreamingBody
+from asgi_testclient._websocket import WebSocketTestSession, open_websocket
 
 _SCHEMES = ("http://", "https://", "ws://", "wss://")
 

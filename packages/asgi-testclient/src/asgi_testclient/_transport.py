@@ -29,12 +29,11 @@ from requests.cookies import extract_cookies_to_jar
 from requests.utils import get_encoding_from_headers
 
 from asgi_protocol.types import ASGIApp, Message
-
-from ._decode import Decoder
-from ._errors import ASGIProtocolError, NoResponseError
-from ._portal import Portal
-from ._response import CookieJar, Headers, TestResponse, slices
-from ._scope import WEBSOCKET_SCHEMES, build_scope
+from asgi_testclient._decode import Decoder
+from asgi_testclient._portal import Portal
+from asgi_testclient._response import CookieJar, Headers, TestResponse, slices
+from asgi_testclient._scope import WEBSOCKET_SCHEMES, build_scope
+from asgi_testclient.exceptions import ASGIProtocolError, NoResponseError
 
 CHUNK_SIZE = 64 * 1024
 

@@ -21,10 +21,9 @@ from requests.structures import CaseInsensitiveDict
 
 from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_protocol.types import ASGIApp, Message
-
-from ._errors import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
-from ._portal import Portal
-from ._transport import ASGIAdapter, reason_phrase
+from asgi_testclient._portal import Portal
+from asgi_testclient._transport import ASGIAdapter, reason_phrase
+from asgi_testclient.exceptions import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
 
 Mode = Literal["text", "binary"]
 

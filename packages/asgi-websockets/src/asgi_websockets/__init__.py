@@ -2,13 +2,12 @@
 
 from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_websockets._websocket import (
-    InvalidJSONMessage,
     WebSocket,
     WebSocketClose,
-    WebSocketDisconnected,
     WebSocketState,
     decode_json_frame,
 )
+from asgi_websockets.exceptions import InvalidJSONMessage, WebSocketDisconnected
 
 __version__ = "0.1.0"
 

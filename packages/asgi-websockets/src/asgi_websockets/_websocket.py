@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
 from asgi_protocol.datastructures import check_header_bytes
-from asgi_protocol.exceptions import WebSocketDisconnect, WebSocketException
+from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_protocol.jsontext import InvalidJSON, decode_json
-from asgi_protocol.status import WS_1007_INVALID_FRAME_PAYLOAD_DATA
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection
+from asgi_websockets.exceptions import InvalidJSONMessage, WebSocketDisconnected
 
 Mode = Literal["text", "binary"]
 # RFC 6455 section 4.1: a subprotocol is an RFC 7230 token.
@@ -41,29 +41,6 @@ class WebSocketState(enum.Enum):
     CONNECTED = 1
     DISCONNECTED = 2
     RESPONSE = 3
-
-
-class WebSocketDisconnected(RuntimeError):
-    """The app used a connection that is not open: before accept, or after a close either way.
-
-    A RuntimeError, so code that caught RuntimeError for these misuses keeps working.
-    """
-
-
-class InvalidJSONMessage(InvalidJSON, WebSocketException):
-    """A message that should hold JSON does not (asgi_protocol.jsontext says what is refused).
-
-    Catch it to answer the client and carry on: the connection is still open, and only the bad
-    message is gone. Left uncaught, it is a WebSocketException with code 1007 (invalid payload,
-    RFC 6455), so an App's exception handling closes the connection with that code. It is also
-    a json.JSONDecodeError, which is what Starlette's receive_json raises.
-    """
-
-    def __init__(self, reason: str, doc: str = "", pos: int = 0) -> None:
-        InvalidJSON.__init__(self, reason, doc, pos)
-        self.code = WS_1007_INVALID_FRAME_PAYLOAD_DATA
-        # The close reason: short, so it fits a close frame's 123 bytes.
-        self.reason = f"Invalid JSON: {reason}"
 
 
 def decode_json_frame(data: str | bytes) -> Any:

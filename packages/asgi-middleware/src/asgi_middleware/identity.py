@@ -23,10 +23,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class AuthenticationError(Exception):
-    """Raised by a backend for credentials that are present but wrong (a 400, not anonymous)."""
-
-
 class AuthCredentials:
     """The scopes (permission names) the connection was granted."""
 

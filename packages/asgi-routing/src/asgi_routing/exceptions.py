@@ -40,4 +40,23 @@ class NoMatchFound(Exception):
         return bool(self.missing or self.extra)
 
 
-__all__ = ["NoMatchFound"]
+class PathParamError(ValueError, AssertionError):
+    """A value its convertor cannot write into a url (a "/" in a `str` param, a negative int).
+
+    Also an AssertionError, because that is what Starlette's convertors raise: code written
+    against them keeps catching it.
+    """
+
+
+class UnsupportedData(RuntimeError):
+    """A message did not decode as the endpoint's `encoding` says.
+
+    The connection is closed with 1003 first; a RuntimeError, as Starlette raises there.
+    """
+
+
+__all__ = [
+    "NoMatchFound",
+    "PathParamError",
+    "UnsupportedData",
+]
