@@ -68,3 +68,6 @@ class AuthenticationMiddleware:
         if inspect.isawaitable(response):
             response = await response
         await response(conn.scope, receive, send)
+
+
+__all__ = ["AuthenticationMiddleware"]

@@ -277,3 +277,6 @@ class BaseHTTPMiddleware:
             await app_task  # its background tasks, if any, run to the end
             if failure is not None and not raised:
                 raise failure  # e.g. a background task failed: the server logs it
+
+
+__all__ = ["BaseHTTPMiddleware"]

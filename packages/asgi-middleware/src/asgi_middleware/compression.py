@@ -261,3 +261,6 @@ def _run(encoder: Encoder, body: bytes, finish: bool) -> bytes:
     """Compress one chunk (flushed, so it can be decoded at once); `finish` ends the stream."""
     compressed = encoder.compress(body)
     return compressed + encoder.flush() if finish else compressed
+
+
+__all__ = ["CompressionMiddleware"]

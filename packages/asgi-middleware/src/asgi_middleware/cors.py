@@ -165,3 +165,6 @@ class CORSMiddleware:
             return send(message)
 
         return cors_send
+
+
+__all__ = ["CORSMiddleware"]

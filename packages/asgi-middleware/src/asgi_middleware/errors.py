@@ -94,3 +94,6 @@ class ServerErrorMiddleware:
 
     def error_response(self, request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)
+
+
+__all__ = ["ServerErrorMiddleware"]

@@ -168,3 +168,6 @@ class ExceptionMiddleware:
         http = scope["type"] == "http"
         connection = Request(scope, receive, send) if http else WebSocket(scope, receive, send)
         await self.answer(exc, connection, scope, receive, send)
+
+
+__all__ = ["ExceptionMiddleware", "http_exception_response", "websocket_exception_close"]

@@ -52,3 +52,6 @@ class HTTPSRedirectMiddleware:
                 await send({"type": "websocket.close", "code": 1008, "reason": "Use wss://"})
             return
         await response(scope, receive, send)
+
+
+__all__ = ["HTTPSRedirectMiddleware"]

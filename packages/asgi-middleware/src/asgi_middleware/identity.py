@@ -158,3 +158,14 @@ def requires(
         return sync_wrapper
 
     return decorate
+
+
+__all__ = [
+    "AuthCredentials",
+    "AuthenticationBackend",
+    "BaseUser",
+    "SimpleUser",
+    "UnauthenticatedUser",
+    "has_required_scope",
+    "requires",
+]

@@ -149,3 +149,6 @@ def request_attributes(
     if "user-agent" in headers:
         attributes["user_agent.original"] = headers["user-agent"][0]
     return attributes
+
+
+__all__ = ["OpenTelemetryMiddleware"]

@@ -92,3 +92,6 @@ class ProxyHeadersMiddleware:
         if host is not None and parse_authority(host) is not None:
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"host"]
             scope["headers"].append((b"host", host.encode("latin-1")))
+
+
+__all__ = ["ProxyHeadersMiddleware"]

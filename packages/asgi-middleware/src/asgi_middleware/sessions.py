@@ -214,3 +214,6 @@ class SessionMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+__all__ = ["Session", "SessionMiddleware", "Signer"]

@@ -62,3 +62,6 @@ class TrustedHostMiddleware:
         else:
             response = PlainTextResponse("Invalid host header", status_code=400)
         await response(scope, receive, send)
+
+
+__all__ = ["TrustedHostMiddleware"]

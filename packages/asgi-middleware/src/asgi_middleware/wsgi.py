@@ -153,3 +153,6 @@ class _Responder:
                 close()
         self._begin()
         self._send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+__all__ = ["WSGIMiddleware", "build_environ"]

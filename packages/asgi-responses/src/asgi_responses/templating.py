@@ -115,3 +115,6 @@ class Jinja2Templates:
         return TemplateResponse(
             self.get_template(name), merged, status_code, headers, media_type, background
         )
+
+
+__all__ = ["Jinja2Templates", "RequestLike", "TemplateResponse"]

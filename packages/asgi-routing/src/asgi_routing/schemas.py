@@ -125,3 +125,12 @@ class SchemaGenerator(BaseSchemaGenerator):
                 paths.setdefault(endpoint.path, {})[endpoint.http_method] = operation
         schema["paths"] = paths
         return schema
+
+
+__all__ = [
+    "BaseSchemaGenerator",
+    "EndpointInfo",
+    "OpenAPIResponse",
+    "SchemaGenerator",
+    "supports_query",
+]
