@@ -89,6 +89,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("python", "tools/versions.py")
+    session.run("python", "tools/family.py", "--check", "ARCHITECTURE.md")
 
 
 @nox.session

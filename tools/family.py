@@ -115,3 +115,34 @@ def cycle(edges: dict[str, set[str]]) -> list[str] | None:
         if found:
             return found
     return None
+
+
+def graph_table() -> str:
+    """The package graph as the Markdown table ARCHITECTURE.md shows (checked in `nox -s lint`)."""
+    hard, with_extras = graph(), graph(with_extras=True)
+    rows = ["| package | imports as | depends on | and with an extra |", "|---|---|---|---|"]
+    for name, package in sorted(packages().items()):
+        extra = ", ".join(sorted(with_extras[name] - hard[name])) or "-"
+        rows.append(
+            f"| {name} | `{package.import_name}` | {', '.join(sorted(hard[name])) or '-'} | {extra} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """Print the graph table; with `--check FILE`, fail unless FILE shows it as it is."""
+    table = graph_table()
+    if argv[:1] == ["--check"]:
+        if table not in Path(argv[1]).read_text():
+            print(f"{argv[1]}: the package graph table is out of date; it should read:\n{table}")
+            return 1
+        print(f"{argv[1]}: the package graph table matches the pyprojects")
+        return 0
+    print(table, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
