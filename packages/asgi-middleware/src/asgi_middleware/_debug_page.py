@@ -75,6 +75,7 @@ button { font: inherit; font-size: .85rem; margin-left: .5rem; padding: .1rem .6
 table { border-collapse: collapse; font-family: monospace; font-size: .9rem; }
 td { padding: .15rem .75rem .15rem 0; vertical-align: top; word-break: break-all; }
 td:first-child { color: #57606a; white-space: nowrap; word-break: normal; }
+.facts td { word-break: normal; }
 details { border: 1px solid #d0d7de; border-radius: 6px; margin: .5rem 0; }
 details.frame.app { border-left: 4px solid #a40e26; }
 details.library summary { color: #57606a; }
@@ -313,7 +314,7 @@ def debug_html(
         '<p class="hint">Most recent call first. Your code is open; the standard library, '
         "installed packages and asgi-toolkit are folded.</p>"
         f"{body}{request_html}"
-        f"<h2>Versions and time</h2>{_table(facts, clean, clean)}"
+        f'<h2>Versions and time</h2><div class="facts">{_table(facts, clean, clean)}</div>'
         "<details><summary>Plain text (what Copy as text copies)</summary>"
         f'<pre id="debug-text">{text}</pre></details>'
         f"<script>{_COPY_SCRIPT}</script></body></html>"
