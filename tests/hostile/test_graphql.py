@@ -1,6 +1,6 @@
 """GraphQL attacks: cost (depth, fields, aliases, query length, body size, fragment bombs,
-batches), cross-site form posts and GET mutations, leaking resolver exceptions, and mapping the
-schema with introspection turned off."""
+batches), cross-site form posts and GET mutations, leaking resolver exceptions, mapping the
+schema with introspection turned off, and GraphiQL's own files as a way to read others."""
 
 from __future__ import annotations
 
@@ -338,3 +338,36 @@ def test_introspection_off_over_websocket(closed: TestClient) -> None:
         message = session.receive_json()
     assert message["type"] == "error"
     assert "introspection" in message["payload"][0]["message"].lower()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../_app.py",
+        "/etc/passwd",
+        "boot.js/../../pyproject.toml",
+        "boot.js\x00",
+        "BOOT.JS",
+        "%2e%2e/boot.js",
+        "",
+        "x" * 100_000,
+    ],
+)
+def test_graphiql_serves_its_two_files_and_nothing_else(name: str) -> None:
+    response = TestClient(GraphQLApp(SCHEMA)).get("/", params={"graphiql-asset": name})
+    assert response.status_code == 404
+    (error,) = response.json()["errors"]
+    assert error["message"].startswith("No GraphiQL asset ")
+    assert error["message"].endswith(": there are boot.js, page.css")
+    assert len(error["message"]) < 120  # a long name is not echoed back whole
+    assert "import" not in response.text
+    assert "root:" not in response.text
+
+
+def test_a_repeated_graphiql_asset_parameter_counts_once_its_last_value() -> None:
+    client = TestClient(GraphQLApp(SCHEMA))
+    refused = client.get("/?graphiql-asset=page.css&graphiql-asset=../_app.py")
+    assert refused.status_code == 404  # the last value, as any query parameter is read
+    served = client.get("/?graphiql-asset=../_app.py&graphiql-asset=page.css")
+    assert served.headers["content-type"] == "text/css; charset=utf-8"
+    assert served.text.startswith("html, body, #graphiql")

@@ -133,7 +133,8 @@ def test_debug_page_names_the_request_and_hides_credentials() -> None:
     assert "probe/1.0" in page
     for secret in ("s3cr3t", "session=abc", "k3y"):
         assert secret not in page
-    assert page.count("(hidden)") == 3
+    # Authorization, Cookie and X-Api-Key in the headers, and the cookie in its own table.
+    assert page.count("(hidden)") == 4
 
 
 def test_debug_page_opens_app_frames_with_locals_and_folds_library_frames() -> None:
@@ -141,13 +142,13 @@ def test_debug_page_opens_app_frames_with_locals_and_folds_library_frames() -> N
     # The headline points at the line of app code that raised, not at the framework.
     assert "test_errors.py, line" in page.split("<h2>")[0]
     assert "in failing_lookup" in page.split("<h2>")[0]
-    app_frame = page.split('<details class="frame" open>')[1].split("</details>")[0]
+    app_frame = page.split('<details class="frame app" open>')[1].split("</details>")[0]
     assert "failing_lookup" in app_frame
     assert "order_id" in app_frame
     assert "&#x27;&lt;7&gt;&#x27;" in app_frame
     assert '<details class="frame library"><summary>' in page  # the middleware's own frame
     assert "asgi_middleware" in page.split('<details class="frame library">')[1]
-    assert "<summary>Plain traceback</summary>" in page
+    assert '<pre id="debug-text">' in page.split("<summary>Plain text")[1]
 
 
 def test_debug_page_shows_chained_exceptions() -> None:
@@ -222,7 +223,7 @@ def test_debug_page_frames_without_locals_or_source() -> None:
             func()
         except LookupError as exc:
             page = debug_html(exc)
-        frame = page.split('<details class="frame" open>')[1].split("</details>")[0]
+        frame = page.split('<details class="frame app" open>')[1].split("</details>")[0]
         assert 'class="locals"' not in frame
 
 

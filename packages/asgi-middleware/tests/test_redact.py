@@ -30,7 +30,7 @@ def test_ordinary_names(name: object) -> None:
 
 def test_header_rows_hide_credentials_and_learn_them() -> None:
     redactor = Redactor()
-    rows = redactor.headers([("Authorization", f"Bearer {SECRET}"), ("Accept", "text/html")])
+    rows = redactor.rows([("Authorization", f"Bearer {SECRET}"), ("Accept", "text/html")])
     assert rows == [("Authorization", HIDDEN), ("Accept", "text/html")]
     assert redactor.scrub(f"token was {SECRET}!") == f"token was {HIDDEN}!"
 
@@ -38,7 +38,7 @@ def test_header_rows_hide_credentials_and_learn_them() -> None:
 def test_the_secrets_inside_credential_headers_are_learnt() -> None:
     redactor = Redactor()
     basic = base64.b64encode(b"alice:open-sesame").decode()
-    redactor.headers(
+    redactor.rows(
         [
             ("Cookie", "sid=cookie-one; theme=cookie-two"),
             ("Set-Cookie", "next=cookie-three; Path=/"),
@@ -57,9 +57,10 @@ def test_short_values_are_masked_where_they_sit_only() -> None:
     assert redactor.scrub("abc") == "abc"  # too short to strike from every text
 
 
-def test_query_parameters_with_credential_names_are_learnt() -> None:
+def test_query_parameters_with_credential_names_are_hidden_and_learnt() -> None:
     redactor = Redactor()
-    redactor.query([("access_token", SECRET), ("page", "visible-page")])
+    rows = redactor.rows([("access_token", SECRET), ("page", "visible-page")])
+    assert rows == [("access_token", HIDDEN), ("page", "visible-page")]
     assert redactor.scrub(f"?access_token={SECRET}&page=visible-page") == (
         f"?access_token={HIDDEN}&page=visible-page"
     )

@@ -7,6 +7,7 @@ import pytest
 from asgi_protocol.datastructures import UploadFile
 from asgi_protocol.types import Receive, Scope, Send
 from asgi_requests import (
+    FORM_SCOPE_KEY,
     FormError,
     MultipartNotInstalled,
     Request,
@@ -265,6 +266,21 @@ def test_form_awaited_directly_and_request_close() -> None:
 
     response = TestClient(app).post("/", files={"f": ("a", b"1")})
     assert response.status_code == 200
+
+
+def test_the_parsed_form_is_left_in_the_scope_for_those_without_the_request() -> None:
+    seen: list[Any] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        before = FORM_SCOPE_KEY in scope
+        form = await Request(scope, receive).form()
+        # Another Request on the scope (the debug page's) finds it without reading the body.
+        seen.extend([before, scope[FORM_SCOPE_KEY] is form, list(form.multi_items())])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    assert TestClient(app).post("/", data={"a": "1"}).status_code == 204
+    assert seen == [False, True, [("a", "1")]]
 
 
 def test_close_without_a_form_is_harmless() -> None:

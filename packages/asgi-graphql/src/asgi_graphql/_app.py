@@ -10,7 +10,7 @@ from graphql import GraphQLError, OperationType
 
 from asgi_graphql._errors import is_unexpected
 from asgi_graphql._execute import Executor
-from asgi_graphql._graphiql import GRAPHIQL_HTML, wants_html
+from asgi_graphql._graphiql import ASSET_PARAM, OWN_ASSETS, graphiql_html, wants_html
 from asgi_graphql._http import read_params
 from asgi_graphql._ws import GraphQLTransportWSSession
 from asgi_protocol.exceptions import HTTPException
@@ -20,6 +20,7 @@ from asgi_responses import HTMLResponse, JSONResponse, Response
 from asgi_tasks import BackgroundTasks
 
 _ALLOW_ALL = {"Allow": "GET, POST"}
+MAX_ASSET_NAME = 40  # of an unknown ?graphiql-asset= name, echoed in the 404
 _ALLOW_POST = {"Allow": "POST"}
 
 
@@ -29,6 +30,18 @@ def _request_error(message: str, status_code: int = 400, headers: Any = None) ->
 
 def _graphql_errors(errors: Sequence[GraphQLError]) -> Response:
     return JSONResponse({"data": None, "errors": [e.formatted for e in errors]}, 400)
+
+
+def _graphiql_asset(name: str) -> Response:
+    """The GraphiQL page's own start-up script or stylesheet (never cached stale: no-cache)."""
+    if name not in OWN_ASSETS:
+        shown = name if len(name) <= MAX_ASSET_NAME else name[:MAX_ASSET_NAME] + "…"
+        return _request_error(
+            f"No GraphiQL asset {shown!r}: there are {', '.join(OWN_ASSETS)}", 404
+        )
+    body, media_type = OWN_ASSETS[name]
+    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    return Response(body, media_type=media_type, headers=headers)
 
 
 class GraphQLApp:
@@ -51,6 +64,9 @@ class GraphQLApp:
     mean" hints. `allow_form_posts=True` accepts form POSTs that carry a preflight header (see
     _http). A resolver's exception other than a GraphQLError reaches the client as "Internal
     server error" and is logged, unless `debug`.
+
+    `graphiql_assets`: the URL prefix where the app serves GraphiQL's files itself (see
+    _graphiql), instead of loading them from unpkg.
     """
 
     def __init__(
@@ -71,9 +87,12 @@ class GraphQLApp:
         middleware: Sequence[Any] | None = None,
         run_sync_resolvers_in_thread: bool = True,
         connection_init_wait_timeout: float = 3.0,
+        graphiql_assets: str | None = None,
     ) -> None:
         self.schema = schema
         self.graphiql = graphiql
+        self.graphiql_assets = graphiql_assets
+        self._graphiql_page = graphiql_html(graphiql_assets)  # once, and a bad prefix fails here
         self.context_value = context_value
         self.root_value = root_value
         self.connection_init_wait_timeout = connection_init_wait_timeout
@@ -131,13 +150,11 @@ class GraphQLApp:
         method = request.method
         if method not in ("GET", "POST"):
             return _request_error("Method Not Allowed: use GET or POST", 405, _ALLOW_ALL)
-        if (
-            method == "GET"
-            and "query" not in request.query_params
-            and self.graphiql
-            and wants_html(request.headers.get("accept", ""))
-        ):
-            return HTMLResponse(GRAPHIQL_HTML)
+        if method == "GET" and self.graphiql and "query" not in request.query_params:
+            if ASSET_PARAM in request.query_params:
+                return _graphiql_asset(request.query_params[ASSET_PARAM])
+            if wants_html(request.headers.get("accept", "")):
+                return HTMLResponse(self._graphiql_page)
         try:
             params = await read_params(request, allow_form_posts=self.allow_form_posts)
         except HTTPException as exc:

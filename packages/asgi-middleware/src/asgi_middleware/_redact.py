@@ -101,8 +101,9 @@ class Redactor:
                     return
                 self.learn([decoded, decoded.partition(":")[2]])
 
-    def headers(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Header rows for a table, credentials hidden (and learnt)."""
+    def rows(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(name, value) rows for a table (headers, query parameters, form fields), the
+        credentials among them hidden (and learnt)."""
         rows = []
         for name, value in pairs:
             if is_secret_name(name):
@@ -110,12 +111,6 @@ class Redactor:
                 value = HIDDEN
             rows.append((name, value))
         return rows
-
-    def query(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Learn the query parameters that carry credentials (`?access_token=`)."""
-        for name, value in pairs:
-            if is_secret_name(name):
-                self.learn(value)
 
     def named(self, name: str, value: object) -> str:
         """The repr of a value shown under `name`: HIDDEN if the name says it is a credential."""

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from asgi_middleware._debug_page import debug_html, debug_text
+from asgi_middleware._debug_request import request_details
 from asgi_middleware._redact import Redactor
 from asgi_middleware.exception_handlers import (
     ExceptionMiddleware,
@@ -74,23 +75,13 @@ class ServerErrorMiddleware:
             raise  # the server logs it; the client already has its 500
 
     def debug_response(self, request: Request, exc: Exception) -> Response:
-        # One Redactor for the page: the request's credentials (headers, query) and those in
-        # the frames' locals are hidden wherever they would show.
+        # One Redactor for the page: the request's credentials (headers, query, cookies, form
+        # fields) and those in the frames' locals are hidden wherever they would show.
         redactor = Redactor()
-        redactor.query(request.query_params.multi_items())
-        headers = redactor.headers(
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
-        )
-        request_line = f"{request.method} {request.url}"
+        details = request_details(request, redactor)
         if "text/html" in request.headers.get("accept", ""):
-            client = request.client
-            rows = [
-                ("request", request_line),
-                ("client", f"{client.host}:{client.port}" if client else "unknown"),
-                *headers,
-            ]
-            return HTMLResponse(debug_html(exc, rows, redactor), status_code=500)
-        return PlainTextResponse(debug_text(exc, request_line, redactor), status_code=500)
+            return HTMLResponse(debug_html(exc, details, redactor), status_code=500)
+        return PlainTextResponse(debug_text(exc, details.line, redactor), status_code=500)
 
     def error_response(self, request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)

@@ -59,6 +59,11 @@ _PUSH_HEADERS = frozenset(
 )
 
 
+# The request's parsed form, once the app has read it: for those who see the scope but not this
+# Request, such as the debug page (which must never read a body itself).
+FORM_SCOPE_KEY = "asgi_toolkit.form"
+
+
 class Request(HTTPConnection[StateT]):
     scope_types = ("http",)
     # Per-request state starts at these class-level defaults (cheap construction, hot path).
@@ -152,6 +157,7 @@ class Request(HTTPConnection[StateT]):
                 self._form = await form_parser.parse()
             else:
                 self._form = FormData()
+            self.scope[FORM_SCOPE_KEY] = self._form
         return self._form
 
     def form(
