@@ -228,6 +228,14 @@ def release_check(session: nox.Session) -> None:
 
 
 @nox.session
+def wheelhouse(session: nox.Session) -> None:
+    """Every package's wheel and every third-party one they need, in ./wheelhouse (tools/wheelhouse.py):
+    then `pip install --no-index --find-links wheelhouse asgi-middleware` installs any one alone."""
+    session.install("pip", "uv")
+    session.run("python", str(ROOT / "tools/wheelhouse.py"), str(ROOT / "wheelhouse"))
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Serve the example app with uvicorn on 127.0.0.1:8000."""
     install(
