@@ -196,6 +196,7 @@ def docs(session: nox.Session) -> None:
         session, *install_args(["asgi-toolkit[full]"]), "-r", str(ROOT / "docs/requirements.txt")
     )
     session.run("mkdocs", "build", "--strict", "--site-dir", str(site))
+    session.log(f"the site is in {site}: open {site / 'index.html'}")
     session.run("pytest", "tests/docs", f"--rootdir={ROOT}", "-p", "no:cacheprovider")
 
 

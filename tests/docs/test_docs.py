@@ -52,6 +52,16 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
     assert in_nav == on_disk
 
 
+def test_only_pages_and_their_assets_are_published() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    excluded = set(config.get("exclude_docs", "").split())
+    assets = {*config.get("extra_css", []), *config.get("extra_javascript", [])}
+    for path in sorted(DOCS.rglob("*")):
+        name = str(path.relative_to(DOCS))
+        if path.is_file() and path.suffix != ".md":
+            assert name in excluded | assets, f"{name} would be published: exclude it"
+
+
 def test_only_the_tutorial_has_blocks_that_are_files() -> None:
     for page in [*PAGES, *READMES]:
         if page != DOCS / "tutorial.md":
