@@ -147,8 +147,11 @@ def clean_env() -> dict[str, str]:
 
 
 def run_pytest(argv: list[str], folder: Path, shown: str) -> None:
+    # A reader's folder has no project above it; ours may (nox keeps its temporary folders in
+    # .nox/, inside the repository, whose pyproject configures pytest): look no further up.
+    no_parents = ["-c", os.devnull, "--rootdir", str(folder), "--confcutdir", str(folder)]
     done = subprocess.run(
-        [sys.executable, *argv[1:]],
+        [sys.executable, *argv[1:], *no_parents],
         cwd=folder,
         env=clean_env(),
         capture_output=True,
