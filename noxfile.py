@@ -191,7 +191,7 @@ def servers(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs in strict mode; run every python example in the docs and the READMEs."""
-    site = Path(session.create_tmp()) / "site"
+    site = Path(session.create_tmp()).resolve() / "site"
     install(
         session, *install_args(["asgi-toolkit[full]"]), "-r", str(ROOT / "docs/requirements.txt")
     )
