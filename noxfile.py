@@ -192,11 +192,12 @@ def servers(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs in strict mode; run every python example in the docs and the READMEs."""
-    site = Path(session.create_tmp()) / "site"
+    site = Path(session.create_tmp()).resolve() / "site"
     install(
         session, *install_args(["asgi-toolkit[full]"]), "-r", str(ROOT / "docs/requirements.txt")
     )
     session.run("mkdocs", "build", "--strict", "--site-dir", str(site))
+    session.log(f"the site is in {site}: open {site / 'index.html'}")
     session.run("pytest", "tests/docs", f"--rootdir={ROOT}", "-p", "no:cacheprovider")
 
 
@@ -226,6 +227,14 @@ def release_check(session: nox.Session) -> None:
     """Build every sdist and wheel, twine-check them, install each package alone from them."""
     session.install("pip", "twine>=5", "uv")
     session.run("python", str(ROOT / "tools/release_check.py"), session.create_tmp())
+
+
+@nox.session
+def wheelhouse(session: nox.Session) -> None:
+    """Every package's wheel and every third-party one they need, in ./wheelhouse (tools/wheelhouse.py):
+    then `pip install --no-index --find-links wheelhouse asgi-middleware` installs any one alone."""
+    session.install("pip", "uv")
+    session.run("python", str(ROOT / "tools/wheelhouse.py"), str(ROOT / "wheelhouse"))
 
 
 @nox.session

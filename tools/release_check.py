@@ -15,47 +15,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from family import ROOT, packages, split_requirement
+from dists import build, download, run, third_party_requirements
+from family import ROOT, packages
 
 META = "asgi-toolkit"
 # What a fresh venv holds before anything is installed into it.
 SEED = {"pip", "setuptools", "wheel"}
-
-
-def run(*args: str | Path) -> str:
-    printable = " ".join(str(a) for a in args)
-    print(f"$ {printable}", flush=True)
-    done = subprocess.run([str(a) for a in args], capture_output=True, text=True)  # noqa: S603
-    if done.returncode != 0:
-        print(done.stdout + done.stderr)
-        raise SystemExit(f"release-check: failed: {printable}")
-    return done.stdout
-
-
-def build(dist_dir: Path) -> None:
-    for package in packages().values():
-        run("uv", "build", "--quiet", "--out-dir", dist_dir, package.path)
-    built = sorted([*dist_dir.glob("*.whl"), *dist_dir.glob("*.tar.gz")])
-    expected = 2 * len(packages())
-    if len(built) != expected:
-        raise SystemExit(f"release-check: {len(built)} files built, expected {expected}")
-    run(sys.executable, "-m", "twine", "check", "--strict", *built)
-
-
-def third_party_requirements() -> list[str]:
-    family = packages()
-    return sorted(
-        {
-            requirement
-            for package in family.values()
-            for requirement in package.dependencies
-            if split_requirement(requirement)[0] not in family
-        }
-    )
 
 
 def installed(python: Path) -> set[str]:
@@ -80,9 +48,9 @@ def main(work: Path) -> int:
     for folder in (dist_dir, wheelhouse):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-    build(dist_dir)
-    run(sys.executable, "-m", "pip", "download", "--quiet", "--dest", wheelhouse,
-        *third_party_requirements())  # fmt: skip
+    built = build(dist_dir)
+    run(sys.executable, "-m", "twine", "check", "--strict", *built)
+    download(third_party_requirements(), wheelhouse)
     ours = set(packages())
     got = install_alone(META, work, dist_dir, wheelhouse)
     strangers = sorted(got - ours)

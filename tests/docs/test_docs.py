@@ -12,6 +12,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+# A block with a title is a file the reader writes: the tutorial's steps, run in order by
+# test_tutorial.py; anywhere else it would be run by neither.
+TITLED = re.compile(r'^```\w+ .*title="', re.M)
 PAGES = sorted(DOCS.rglob("*.md"))
 READMES = [
     ROOT / "README.md",
@@ -47,6 +50,22 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
     in_nav = nav_pages(config["nav"])
     on_disk = {str(page.relative_to(DOCS)) for page in PAGES}
     assert in_nav == on_disk
+
+
+def test_only_pages_and_their_assets_are_published() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    excluded = set(config.get("exclude_docs", "").split())
+    assets = {*config.get("extra_css", []), *config.get("extra_javascript", [])}
+    for path in sorted(DOCS.rglob("*")):
+        name = str(path.relative_to(DOCS))
+        if path.is_file() and path.suffix != ".md":
+            assert name in excluded | assets, f"{name} would be published: exclude it"
+
+
+def test_only_the_tutorial_has_blocks_that_are_files() -> None:
+    for page in [*PAGES, *READMES]:
+        if page != DOCS / "tutorial.md":
+            assert not TITLED.search(page.read_text()), page
 
 
 def test_the_top_readme_has_an_example() -> None:

@@ -168,6 +168,9 @@ def test_zz_output_after_stop(served: Served) -> None:
     assert served.stopped_by == "SIGINT", (served.stopped_by, served.process.returncode, output)
     # The server says where it listens, and that is the real port.
     assert f"127.0.0.1:{served.port}" in output, output
+    if served.server == "daphne":
+        # Its shutdown hook ran to its end (see server_helpers.DAPHNE_FORGETS_IN).
+        assert "Killed 0 pending application instances" in output, output
     if served.server in NO_LIFESPAN:
         assert "[example]" not in output, output
         return
