@@ -51,12 +51,21 @@ def test_limit_then_429_with_retry_after_and_headers() -> None:
     assert client.get("/").headers["ratelimit"] == '"default";r=1;t=10'
 
 
+class EndingStore:
+    """A store whose window ends this very moment (a Redis PTTL of 0)."""
+
+    async def hit(self, key: str, window: int) -> tuple[int, float]:
+        return 5, 0.0
+
+
 def test_retry_after_is_at_least_one_second() -> None:
     client, clock = limited(limit=1, window=10)
     client.get("/")
     clock.now += 9.9999
     refused = client.get("/")
     assert (refused.status_code, refused.headers["retry-after"]) == (429, "1")
+    ending = TestClient(RateLimitMiddleware(text_app(), 1, store=EndingStore())).get("/")
+    assert (ending.status_code, ending.headers["retry-after"]) == (429, "1")
 
 
 def test_headers_can_be_left_out() -> None:
@@ -230,6 +239,18 @@ def test_websocket_messages_over_the_limit_close_1008() -> None:
         ws.send_text("5")
         closed = ws.receive()
     assert closed == {"type": "websocket.close", "code": 1008, "reason": "Too Many Messages"}
+
+
+def test_websocket_sends_after_the_limits_close_are_dropped() -> None:
+    connect = {"type": "websocket.connect"}
+    texts = [{"type": "websocket.receive", "text": t} for t in "ab"]
+    app = RateLimitMiddleware(ws_echo, 10, message_limit=1)
+    sent = run(app, {"type": "websocket", "client": ("1.2.3.4", 1)}, [connect, *texts])
+    assert sent == [
+        {"type": "websocket.accept"},
+        {"type": "websocket.send", "text": "a"},
+        {"type": "websocket.close", "code": 1008, "reason": "Too Many Messages"},
+    ]
 
 
 def test_websocket_without_message_limit_is_not_wrapped() -> None:
