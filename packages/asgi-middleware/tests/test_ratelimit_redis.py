@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,31 +17,13 @@ from asgi_middleware.ratelimit_redis import RedisStore
 
 # One home for starting redis-server in tests: asgi-broadcast's helpers (stdlib and pytest only).
 sys.path.insert(0, str(Path(__file__).parents[2] / "asgi-broadcast" / "tests"))
-from broadcast_servers import free_port, redis_server_binary, stop, wait_for_port
+from broadcast_servers import free_port, running_redis
 
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        stop(process)
+    with running_redis() as url:
+        yield url
 
 
 @pytest.fixture
