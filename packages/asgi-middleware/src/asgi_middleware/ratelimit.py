@@ -131,6 +131,7 @@ class RateLimitMiddleware:
         self.on_error = on_error
         self.clock = clock
         self.policy = (b"ratelimit-policy", f'"{name}";q={limit};w={window}'.encode("ascii"))
+        self.state = f'"{name}";r=%d;t=%d'.encode("ascii")  # remaining, seconds left
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -158,21 +159,19 @@ class RateLimitMiddleware:
         elif kind == "websocket":
             await self.serve_websocket(scope, receive, send)
         elif self.headers:
-            await self.app(scope, receive, self.with_headers(send, self.limit - hits, reset))
+            fields = self.fields(self.limit - hits, reset)
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", ()), *fields]
+                await send(message)
+
+            await self.app(scope, receive, send_with_headers)
         else:
             await self.app(scope, receive, send)
 
-    def fields(self, remaining: int, reset: float) -> list[tuple[bytes, bytes]]:
-        state = f'"{self.name}";r={remaining};t={math.ceil(reset)}'.encode("ascii")
-        return [self.policy, (b"ratelimit", state)]
-
-    def with_headers(self, send: Send, remaining: int, reset: float) -> Send:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *self.fields(remaining, reset)]
-            await send(message)
-
-        return send_with_headers
+    def fields(self, remaining: int, reset: float) -> tuple[tuple[bytes, bytes], ...]:
+        return self.policy, (b"ratelimit", self.state % (remaining, math.ceil(reset)))
 
     async def refuse(self, scope: Scope, receive: Receive, send: Send, reset: float) -> None:
         if scope["type"] == "websocket":
