@@ -22,10 +22,10 @@ except ImportError:
 
 logger = logging.getLogger("asgi_middleware.ratelimit")
 
-# KEYS[1] the counter, ARGV[1] the window in ms. A key that lost its expiry gets one again.
+# KEYS[1] the counter, ARGV[1] the window in ms. A counter without an expiry is a new one (or
+# one that lost it): its window starts now.
 HIT_SCRIPT = """
 local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local left = redis.call('PTTL', KEYS[1])
 if left < 0 then
     redis.call('PEXPIRE', KEYS[1], ARGV[1])
