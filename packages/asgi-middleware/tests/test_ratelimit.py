@@ -9,7 +9,6 @@ from mw_apps import echo_scope, lifespan_app, run, text_app
 
 from asgi_middleware import (
     MemoryStore,
-    Middleware,
     ProxyHeadersMiddleware,
     RateLimitMiddleware,
     RateLimitStoreError,
@@ -124,14 +123,6 @@ def test_two_limiters_sharing_a_store_keep_apart_by_name() -> None:
     assert outer.get("/").status_code == 429  # the inner one's
     assert outer.get("/").status_code == 429  # the outer one's
     assert len(store) == 2
-
-
-def test_per_route_limit_through_middleware_spec() -> None:
-    store = MemoryStore()
-    spec = Middleware(RateLimitMiddleware, limit=1, store=store, name="login")
-    app = spec.cls(text_app(), *spec.args, **spec.kwargs)
-    client = TestClient(app)
-    assert [client.get("/").status_code for _ in range(2)] == [200, 429]
 
 
 def test_lifespan_passes_through() -> None:
