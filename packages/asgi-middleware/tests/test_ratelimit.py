@@ -158,6 +158,7 @@ def test_failing_store_denies_when_asked() -> None:
     [
         ({"limit": 0}, "limit must be"),
         ({"limit": 1.5}, "limit must be"),
+        ({"limit": True}, "limit must be"),
         ({"limit": 1, "window": 0}, "window must be"),
         ({"limit": 1, "message_limit": 0}, "message_limit must be"),
         ({"limit": 1, "name": 'a"b'}, "name must be"),

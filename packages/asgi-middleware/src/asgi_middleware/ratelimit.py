@@ -114,7 +114,7 @@ class RateLimitMiddleware:
             ("window", window),
             ("message_limit", message_limit),
         ):
-            if value is not None and (not isinstance(value, int) or value < 1):
+            if value is not None and (type(value) is not int or value < 1):
                 raise ValueError(f"{label} must be a whole number of at least 1, not {value!r}")
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise ValueError(f"name must be 1-64 of A-Z a-z 0-9 _ . -, not {name!r}")
