@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 from server_helpers import ROOT, Served, free_port, wait_until_listening
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 # One home for starting redis-server in tests: asgi-broadcast's helpers (stdlib and pytest only).
 sys.path.insert(0, str(ROOT / "packages" / "asgi-broadcast" / "tests"))
@@ -71,3 +73,7 @@ def test_requests_spread_over_two_processes_share_one_limit(two_servers: list[Se
     assert (refused.status_code, refused.text) == (429, "Too Many Requests")
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.headers["ratelimit"].startswith('"default";r=0;t=')
+    # The same budget: a WebSocket handshake over it is refused (close before accept).
+    with pytest.raises(InvalidStatus) as info:
+        connect(f"ws://127.0.0.1:{two_servers[0].port}/", open_timeout=10).close()
+    assert info.value.response.status_code == 403
