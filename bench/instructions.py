@@ -6,7 +6,9 @@ instructions the interpreter runs for a request does not. Each scenario is run u
 and the difference divided by N is the cost of one request. Compare two checkouts by running
 this in each: a change that adds work to the hot path shows as more instructions.
 
-    python -m bench.instructions [--requests 1000] [scenario ...]
+    python -m bench.instructions [--requests 1000] [--wrap ratelimit] [scenario ...]
+
+`--wrap NAME` serves the app inside one more layer (bench.ratelimit.WRAPS), to price that layer.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ WARM_UP = 50
 TOTAL = re.compile(r"^summary:\s+(\d+)", re.MULTILINE)
 
 
-def serve(name: str, count: int) -> None:
+def serve(name: str, count: int, wrap: str | None = None) -> None:
     """Run WARM_UP + `count` requests of scenario `name` through our app (the measured child)."""
     from bench.apps import ours
+    from bench.ratelimit import WRAPS
 
     scenario = next(s for s in SCENARIOS if s.name == name)
     app = ours.middleware_app if scenario.middleware else ours.app
+    if wrap is not None:
+        app = WRAPS[wrap](app)
     template = make_scope(scenario)
     message = {"type": "http.request", "body": scenario.body, "more_body": False}
 
@@ -52,8 +57,8 @@ def serve(name: str, count: int) -> None:
     asyncio.run(main())
 
 
-def instructions(name: str, count: int, workdir: Path) -> int:
-    out = workdir / f"{name}-{count}.callgrind"
+def instructions(name: str, count: int, workdir: Path, wrap: str | None = None) -> int:
+    out = workdir / f"{name}-{count}-{wrap}.callgrind"
     subprocess.run(
         [
             "valgrind",
@@ -65,6 +70,7 @@ def instructions(name: str, count: int, workdir: Path) -> int:
             "--serve",
             name,
             str(count),
+            *(["--wrap", wrap] if wrap else []),
         ],
         check=True,
         capture_output=True,
@@ -79,10 +85,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--serve", nargs=2, metavar=("SCENARIO", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--wrap", choices=["ratelimit"], help="one more layer around the app")
     parser.add_argument("scenarios", nargs="*", default=[s.name for s in SCENARIOS])
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
+        serve(args.serve[0], int(args.serve[1]), args.wrap)
         return
     if shutil.which("valgrind") is None:
         sys.exit("bench.instructions needs valgrind (Debian: apt-get install valgrind)")
@@ -92,8 +99,8 @@ def main() -> None:
     print("| scenario | instructions |\n|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.scenarios:
-            busy = instructions(name, args.requests, Path(tmp))
-            idle = instructions(name, 0, Path(tmp))
+            busy = instructions(name, args.requests, Path(tmp), args.wrap)
+            idle = instructions(name, 0, Path(tmp), args.wrap)
             print(f"| {name} | {(busy - idle) // args.requests:,} |", flush=True)
 
 

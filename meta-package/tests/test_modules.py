@@ -11,6 +11,7 @@ import asgi_middleware.base
 import asgi_middleware.body_limit
 import asgi_middleware.gzip
 import asgi_middleware.opentelemetry
+import asgi_middleware.ratelimit
 import asgi_protocol.concurrency
 import asgi_protocol.config
 import asgi_protocol.datastructures
@@ -174,6 +175,10 @@ EXPECTED = {
     "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
     "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),
     "middleware.opentelemetry": ({"OpenTelemetryMiddleware"}, asgi_middleware.opentelemetry),
+    "middleware.ratelimit": (
+        {"MemoryStore", "RateLimitMiddleware", "RateLimitStore", "client_address"},
+        asgi_middleware.ratelimit,
+    ),
 }
 
 

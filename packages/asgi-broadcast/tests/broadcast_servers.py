@@ -7,6 +7,8 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -59,3 +61,21 @@ def redis_server_binary() -> str:
             "install it (Debian: apt-get install redis-server) and re-run"
         )
     return found
+
+
+@contextmanager
+def running_redis() -> Iterator[str]:
+    """A redis-server on a free loopback port, without persistence: yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *(redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no"),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        stop(process)

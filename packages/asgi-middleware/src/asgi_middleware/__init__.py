@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, errors.
+"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, rate limits,
+errors.
 
 Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
 """
@@ -11,7 +12,7 @@ from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
 from asgi_middleware.errors import ServerErrorMiddleware
 from asgi_middleware.exception_handlers import ExceptionMiddleware
-from asgi_middleware.exceptions import AuthenticationError, SessionTooLarge
+from asgi_middleware.exceptions import AuthenticationError, RateLimitStoreError, SessionTooLarge
 from asgi_middleware.gzip import GZipMiddleware
 from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
 from asgi_middleware.identity import (
@@ -24,6 +25,7 @@ from asgi_middleware.identity import (
     requires,
 )
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
+from asgi_middleware.ratelimit import MemoryStore, RateLimitMiddleware, RateLimitStore
 from asgi_middleware.sessions import Session, SessionMiddleware
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
@@ -41,9 +43,13 @@ __all__ = [
     "ExceptionMiddleware",
     "GZipMiddleware",
     "HTTPSRedirectMiddleware",
+    "MemoryStore",
     "Middleware",
     "MiddlewareFactory",
     "ProxyHeadersMiddleware",
+    "RateLimitMiddleware",
+    "RateLimitStore",
+    "RateLimitStoreError",
     "RequestBodyLimitMiddleware",
     "ServerErrorMiddleware",
     "Session",

@@ -12,4 +12,9 @@ class AuthenticationError(Exception):
     """Raised by a backend for credentials that are present but wrong (a 400, not anonymous)."""
 
 
-__all__ = ["AuthenticationError", "SessionTooLarge"]
+class RateLimitStoreError(Exception):
+    """A rate limit store could not count a hit (Redis down): RateLimitMiddleware's `on_error`
+    decides whether the request goes through."""
+
+
+__all__ = ["AuthenticationError", "RateLimitStoreError", "SessionTooLarge"]
