@@ -46,7 +46,7 @@ def test_backend_asyncio_is_accepted_with_its_options() -> None:
 
 def test_use_uvloop_asks_uvloop_for_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = types.ModuleType("uvloop")
-    fake.new_event_loop = asyncio.new_event_loop  # type: ignore[attr-defined]
+    fake.new_event_loop = asyncio.new_event_loop
     monkeypatch.setitem(sys.modules, "uvloop", fake)
     client = TestClient(echo_app, backend_options={"use_uvloop": True})
     assert client._loop_factory is asyncio.new_event_loop
@@ -201,8 +201,8 @@ def test_debug_extension_and_template_attributes() -> None:
     assert not hasattr(plain, "template")
     assert not hasattr(plain, "context")
     page = client.get("/template")
-    assert page.template == "page.html"  # type: ignore[attr-defined]
-    assert page.context == {"a": 1}  # type: ignore[attr-defined]
+    assert page.template == "page.html"
+    assert page.context == {"a": 1}
     with pytest.raises(AttributeError, match="no attribute 'other'"):
         page.other  # type: ignore[attr-defined]  # noqa: B018
 
