@@ -10,7 +10,7 @@ import pytest
 from routing_driver import http, websocket
 
 from asgi_protocol.exceptions import HTTPException
-from asgi_responses import PlainTextResponse, Response
+from asgi_responses import NotAResponse, PlainTextResponse, Response
 from asgi_routing import (
     RoutedRequest,
     get_name,
@@ -105,6 +105,69 @@ async def test_endpoint_json_errors_are_not_translated() -> None:
 
     with pytest.raises(json.JSONDecodeError):
         await http(request_response(buggy))
+
+
+async def helper() -> Response:
+    return PlainTextResponse("never sent")  # pragma: no cover - closed unawaited
+
+
+async def returns_dict(request: Any) -> Any:
+    return {"a": 1}
+
+
+async def returns_nothing(request: Any) -> Any:
+    return None
+
+
+async def returns_text(request: Any) -> Any:
+    return "hi"
+
+
+async def forgets_await(request: Any) -> Any:
+    return helper()
+
+
+def sync_returns_a_coroutine(request: Any) -> Any:
+    return helper()
+
+
+async def returns_the_class(request: Any) -> Any:
+    return PlainTextResponse
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "fix"),
+    [
+        (returns_dict, "`return JSONResponse(...)`"),
+        (returns_nothing, "did you forget `return`?"),
+        (returns_text, "`return PlainTextResponse(...)`"),
+        (forgets_await, "`await` the call that made it"),
+        (sync_returns_a_coroutine, "`await` the call that made it"),
+        (returns_the_class, "`return PlainTextResponse(...)`"),
+        (functools.partial(returns_dict), "`return JSONResponse(...)`"),
+    ],
+)
+async def test_an_endpoint_returning_no_response_is_told_what_to_return(
+    endpoint: Any, fix: str
+) -> None:
+    name = getattr(endpoint, "func", endpoint).__name__
+    with pytest.raises(NotAResponse, match=f"^Endpoint '{name}' returned ") as info:
+        await http(request_response(endpoint))
+    assert fix in str(info.value)
+    assert info.value.__cause__ is None  # not "'dict' object is not callable" underneath
+
+
+async def test_an_error_inside_a_real_response_stays_its_own() -> None:
+    class Broken(Response):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            raise TypeError("a bug of the response's")
+
+    async def endpoint(request: Any) -> Response:
+        return Broken()
+
+    with pytest.raises(TypeError, match="a bug of the response's") as info:
+        await http(request_response(endpoint))
+    assert not isinstance(info.value, NotAResponse)
 
 
 async def test_websocket_session() -> None:

@@ -34,6 +34,13 @@ def get_name(endpoint: Any) -> str:
     return getattr(endpoint, "__name__", type(endpoint).__name__)
 
 
+def endpoint_name(endpoint: Any) -> str:
+    """The name error messages give an endpoint: a partial's function's, else `get_name`."""
+    while isinstance(endpoint, functools.partial):
+        endpoint = endpoint.func
+    return get_name(endpoint)
+
+
 def wrap_middleware(app: ASGIApp, middleware: Iterable[Any] | None) -> ASGIApp:
     """Apply `(cls, args, kwargs)` specs once, at construction; the first listed is outermost."""
     if middleware is None:
@@ -99,6 +106,7 @@ __all__ = [
     "allow_header",
     "answer_http_exceptions",
     "answer_in_place",
+    "endpoint_name",
     "get_name",
     "http_error",
     "is_plain_function",

@@ -11,9 +11,9 @@ from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.jsontext import InvalidJSON
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import Response
+from asgi_responses import NotAResponse, Response
 from asgi_responses._shared import http_exception_response
-from asgi_routing._utils import answer_in_place
+from asgi_routing._utils import answer_in_place, endpoint_name
 from asgi_websockets import WebSocket
 
 
@@ -65,7 +65,13 @@ def request_response(
                 await http_exception_response(exc)(scope, receive, send)
                 return
             raise
-        await response(scope, receive, send)
+        try:
+            await response(scope, receive, send)
+        except Exception:
+            # Only on failure: was it no response at all (a dict, None, a coroutine)?
+            if NotAResponse.explains(response):
+                raise NotAResponse(f"Endpoint {endpoint_name(func)!r}", response) from None
+            raise
 
     return app
 
