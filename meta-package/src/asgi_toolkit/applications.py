@@ -23,6 +23,7 @@ from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_protocol.datastructures import State, URLPath
 from asgi_protocol.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
 from asgi_routing import BaseRoute, Router
+from asgi_routing.middleware_stack import middleware_spec, wrap_middleware
 
 ExceptionHandlers = Mapping[Any, ExceptionHandler]
 
@@ -65,6 +66,8 @@ class App:
         )
         self.exception_handlers: dict[Any, ExceptionHandler] = dict(exception_handlers or {})
         self.user_middleware: list[Middleware] = list(middleware or [])
+        for entry in self.user_middleware:  # a bare class is refused here, not at startup
+            middleware_spec(entry)
         # Built on the first call; None means "not started", so the stack can still change.
         self.middleware_stack: ASGIApp | None = None
 
@@ -86,10 +89,7 @@ class App:
         ]
         # The router's own stack, not the router: one coroutine less per request (the router's
         # __call__ only forwards to it).
-        app: ASGIApp = self.router.middleware_stack
-        for cls, args, kwargs in reversed(middleware):
-            app = cls(app, *args, **kwargs)
-        return app
+        return wrap_middleware(self.router.middleware_stack, middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Hot path: two scope writes and one None check; the stack itself was built once.

@@ -3,6 +3,7 @@
 from asgi_routing import (
     BaseRoute,
     Host,
+    InvalidMiddleware,
     Match,
     Mount,
     NoMatchFound,
@@ -20,6 +21,7 @@ from asgi_routing import (
 __all__ = [
     "BaseRoute",
     "Host",
+    "InvalidMiddleware",
     "Match",
     "Mount",
     "NoMatchFound",

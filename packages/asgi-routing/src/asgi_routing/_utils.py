@@ -41,15 +41,6 @@ def endpoint_name(endpoint: Any) -> str:
     return get_name(endpoint)
 
 
-def wrap_middleware(app: ASGIApp, middleware: Iterable[Any] | None) -> ASGIApp:
-    """Apply `(cls, args, kwargs)` specs once, at construction; the first listed is outermost."""
-    if middleware is None:
-        return app
-    for cls, args, kwargs in reversed(list(middleware)):
-        app = cls(app, *args, **kwargs)
-    return app
-
-
 async def http_error(
     scope: Scope,
     receive: Receive,
@@ -110,5 +101,4 @@ __all__ = [
     "get_name",
     "http_error",
     "is_plain_function",
-    "wrap_middleware",
 ]

@@ -22,10 +22,10 @@ from asgi_routing._utils import (
     get_name,
     http_error,
     is_plain_function,
-    wrap_middleware,
 )
 from asgi_routing.convertors import Convertor
 from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.middleware_stack import wrap_middleware
 from asgi_routing.patterns import compile_path
 from asgi_routing.wrappers import request_response, websocket_session
 from asgi_websockets import WebSocketClose

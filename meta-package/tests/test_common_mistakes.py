@@ -1,0 +1,37 @@
+"""The newcomer's usual slips, through the App and the TestClient: each error names the fix.
+
+The packages test each exception's every case; these check that an App built the way the
+tutorial builds one surfaces them, at the line where the mistake is made when it can.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from asgi_testclient import TestClient
+from asgi_toolkit import App, Middleware, Request, Route
+from asgi_toolkit.middleware.cors import CORSMiddleware
+from asgi_toolkit.responses import NotAResponse
+from asgi_toolkit.routing import InvalidMiddleware
+
+
+async def as_dict(request: Request) -> dict[str, str]:
+    return {"hello": "world"}
+
+
+def test_an_endpoint_returning_a_dict_is_told_to_return_a_json_response() -> None:
+    client = TestClient(App(routes=[Route("/", as_dict)]))  # type: ignore[arg-type]
+    with pytest.raises(NotAResponse, match=r"^Endpoint 'as_dict' returned a dict") as info:
+        client.get("/")
+    assert "`return JSONResponse(...)`" in str(info.value)
+
+
+def test_a_bare_middleware_class_is_refused_when_the_app_is_made() -> None:
+    with pytest.raises(InvalidMiddleware, match=r"Middleware\(CORSMiddleware, \.\.\.\)"):
+        App(middleware=[CORSMiddleware])  # type: ignore[list-item]
+    # One added later to the public list is refused when the stack is built.
+    app = App()
+    app.user_middleware.append(CORSMiddleware)  # type: ignore[arg-type]
+    with pytest.raises(InvalidMiddleware), TestClient(app):
+        pass  # pragma: no cover
+    assert App(middleware=[Middleware(CORSMiddleware, allow_origins=["*"])])
