@@ -6,8 +6,12 @@ tutorial builds one surfaces them, at the line where the mistake is made when it
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 
+from asgi_lifetime import InvalidLifespan
 from asgi_testclient import TestClient
 from asgi_toolkit import App, Middleware, Request, Route
 from asgi_toolkit.middleware.cors import CORSMiddleware
@@ -35,3 +39,18 @@ def test_a_bare_middleware_class_is_refused_when_the_app_is_made() -> None:
     with pytest.raises(InvalidMiddleware), TestClient(app):
         pass  # pragma: no cover
     assert App(middleware=[Middleware(CORSMiddleware, allow_origins=["*"])])
+
+
+@contextlib.contextmanager
+def sync_lifespan(app: App) -> Iterator[None]:
+    yield  # pragma: no cover - refused before it is entered
+
+
+def test_a_contextmanager_lifespan_fails_the_startup_showing_the_async_shape() -> None:
+    app = App(lifespan=sync_lifespan)  # type: ignore[arg-type]
+    with (
+        pytest.raises(InvalidLifespan, match="'sync_lifespan' is a sync context manager") as info,
+        TestClient(app),
+    ):
+        pass  # pragma: no cover
+    assert "@contextlib.asynccontextmanager\n    async def sync_lifespan(app):" in str(info.value)

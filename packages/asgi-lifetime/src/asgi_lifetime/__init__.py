@@ -12,6 +12,7 @@ from asgi_lifetime._manager import LifespanManager
 from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import (
+    InvalidLifespan,
     LifespanError,
     LifespanNotSupported,
     LifespanProtocolError,
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "TASKS_STATE_KEY",
     "AppTasks",
+    "InvalidLifespan",
     "Lifespan",
     "LifespanDriver",
     "LifespanError",
