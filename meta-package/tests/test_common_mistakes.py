@@ -7,13 +7,14 @@ tutorial builds one surfaces them, at the line where the mistake is made when it
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from asgi_lifetime import InvalidLifespan
 from asgi_testclient import TestClient
-from asgi_toolkit import App, Middleware, Request, Route
+from asgi_toolkit import App, Middleware, PlainTextResponse, Request, Response, Route
+from asgi_toolkit.exceptions import StateNotSet
 from asgi_toolkit.middleware.cors import CORSMiddleware
 from asgi_toolkit.responses import NotAResponse
 from asgi_toolkit.routing import InvalidMiddleware
@@ -54,3 +55,34 @@ def test_a_contextmanager_lifespan_fails_the_startup_showing_the_async_shape() -
     ):
         pass  # pragma: no cover
     assert "@contextlib.asynccontextmanager\n    async def sync_lifespan(app):" in str(info.value)
+
+
+@contextlib.asynccontextmanager
+async def connects(app: App) -> AsyncIterator[dict[str, str]]:
+    app.state.db = "app db"
+    yield {"conn": "request conn"}
+
+
+async def read_state(request: Request) -> Response:
+    where = request.query_params["where"]
+    owner = request.app.state if where == "app" else request.state
+    return PlainTextResponse(getattr(owner, request.query_params["name"]))
+
+
+def test_state_read_before_the_lifespan_ran_says_to_use_with() -> None:
+    client = TestClient(App(routes=[Route("/", read_state)], lifespan=connects))
+    for where, name in (("app", "db"), ("request", "conn")):
+        with pytest.raises(StateNotSet) as info:
+            client.get("/", params={"where": where, "name": name})
+        assert f"no attribute {name!r}: nothing has set it, and no lifespan has run" in str(
+            info.value
+        )
+        assert "use `with TestClient(app) as client:`" in str(info.value)
+    with client:
+        assert client.get("/", params={"where": "app", "name": "db"}).text == "app db"
+        assert client.get("/", params={"where": "request", "name": "conn"}).text == "request conn"
+        for where in ("app", "request"):
+            with pytest.raises(StateNotSet) as info:
+                client.get("/", params={"where": where, "name": "typo"})
+            assert "Set it before it is read" in str(info.value)
+            assert "TestClient" not in str(info.value)

@@ -54,7 +54,8 @@ class App:
         max_body_size: int | None = None,
     ) -> None:
         self._debug = debug
-        self.state = State()
+        # A missing attribute's message tells whether the lifespan has run (else: `with`).
+        self.state = State(lifespan_ran=lambda: self.router.lifespan_runner.started)
         # The router answers the lifespan (the context receives this App: scope["app"]);
         # a lifespan and hooks together are refused there (ValueError).
         self.router = Router(

@@ -3,6 +3,7 @@
 from asgi_protocol.exceptions import (
     HTTPException,
     InvalidHost,
+    StateNotSet,
     ToolkitDeprecationWarning,
     WebSocketDisconnect,
     WebSocketException,
@@ -11,6 +12,7 @@ from asgi_protocol.exceptions import (
 __all__ = [
     "HTTPException",
     "InvalidHost",
+    "StateNotSet",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",

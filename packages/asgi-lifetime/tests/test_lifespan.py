@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from asgi_lifetime import AppTasks, InvalidLifespan, Lifespan, LifespanRunner
+from asgi_lifetime import TASKS_STATE_KEY, AppTasks, InvalidLifespan, Lifespan, LifespanRunner
 from asgi_protocol.types import Message, Receive, Scope, Send
 
 STARTUP_SHUTDOWN = ["lifespan.startup", "lifespan.shutdown"]
@@ -213,6 +213,19 @@ async def test_existing_tasks_key_in_state_is_kept(drive: Any) -> None:
     state: dict[str, Any] = {}
     await drive(Lifespan(raw_app, lifespan=lifespan), STARTUP_SHUTDOWN, state)
     assert state["tasks"] == "mine"
+
+
+async def test_the_runner_tells_whether_a_startup_began(drive: Any) -> None:
+    wrapper = Lifespan(raw_app)
+    assert not wrapper.runner.started
+    await drive(wrapper, STARTUP_SHUTDOWN)
+    assert wrapper.runner.started
+
+
+async def test_the_state_carries_the_mark_that_a_lifespan_ran(drive: Any) -> None:
+    state: dict[str, Any] = {}
+    await drive(Lifespan(raw_app), STARTUP_SHUTDOWN, state)
+    assert isinstance(state[TASKS_STATE_KEY], AppTasks)  # what State reads as "it ran"
 
 
 def test_both_lifespan_and_hooks_refused() -> None:

@@ -9,7 +9,7 @@ app-scoped task group drained at shutdown.
 from asgi_lifetime._driver import LifespanDriver
 from asgi_lifetime._lifespan import Lifespan
 from asgi_lifetime._manager import LifespanManager
-from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
+from asgi_lifetime._runner import LifespanFactory, LifespanRunner
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import (
     InvalidLifespan,
@@ -19,6 +19,7 @@ from asgi_lifetime.exceptions import (
     LifespanShutdownFailed,
     LifespanStartupFailed,
 )
+from asgi_protocol.datastructures import TASKS_STATE_KEY
 
 __version__ = "0.1.0"
 

@@ -27,11 +27,8 @@ from typing import Any
 
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import InvalidLifespan
+from asgi_protocol.datastructures import TASKS_STATE_KEY
 from asgi_protocol.types import Receive, Scope, Send
-
-#: Key under which the app's task group is put in the lifespan state (and so in each request's
-#: `scope["state"]`, i.e. `request.state.tasks`).
-TASKS_STATE_KEY = "tasks"
 
 LifespanFactory = Callable[[Any], AbstractAsyncContextManager[Mapping[str, Any] | None]]
 
@@ -59,6 +56,8 @@ class LifespanRunner:
         self.grace_period = grace_period
         #: The task group of the current (or last) run; a fresh one is made at each startup.
         self.tasks = AppTasks(grace_period)
+        #: Whether a startup has begun yet: the App's state says so when an attribute is missing.
+        self.started = False
 
     @property
     def lifespan_context(self) -> LifespanFactory | None:
@@ -85,6 +84,7 @@ class LifespanRunner:
     async def __call__(self, scope: Scope, receive: Receive, send: Send, owner: Any) -> None:
         """Answer one lifespan scope; `owner` is what the lifespan context receives."""
         await receive()  # lifespan.startup
+        self.started = True
         self.tasks = tasks = AppTasks(self.grace_period)
         try:
             context = await self._start(scope, owner, tasks)
