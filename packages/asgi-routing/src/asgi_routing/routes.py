@@ -24,7 +24,7 @@ from asgi_routing._utils import (
     is_plain_function,
 )
 from asgi_routing.convertors import Convertor
-from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.exceptions import NoMatchFound, PathParamError
 from asgi_routing.middleware_stack import wrap_middleware
 from asgi_routing.patterns import compile_path
 from asgi_routing.wrappers import request_response, websocket_session
@@ -62,7 +62,10 @@ def replace_params(
     for i in range(1, len(parts), 2):
         key = parts[i]
         if key in remaining:
-            parts[i] = param_convertors[key].to_string(remaining.pop(key))
+            try:
+                parts[i] = param_convertors[key].to_string(remaining.pop(key))
+            except PathParamError as exc:  # name the parameter and the route it belongs to
+                raise PathParamError(f"Path parameter {key!r} of {path!r} {exc}") from exc
         else:
             parts[i] = "{" + key + "}"
     return "".join(parts), remaining
