@@ -3,6 +3,8 @@
 from asgi_routing import (
     BaseRoute,
     Host,
+    InvalidEndpoint,
+    InvalidMethods,
     InvalidMiddleware,
     Match,
     Mount,
@@ -21,6 +23,8 @@ from asgi_routing import (
 __all__ = [
     "BaseRoute",
     "Host",
+    "InvalidEndpoint",
+    "InvalidMethods",
     "InvalidMiddleware",
     "Match",
     "Mount",

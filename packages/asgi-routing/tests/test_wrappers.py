@@ -12,6 +12,7 @@ from routing_driver import http, websocket
 from asgi_protocol.exceptions import HTTPException
 from asgi_responses import NotAResponse, PlainTextResponse, Response
 from asgi_routing import (
+    InvalidEndpoint,
     RoutedRequest,
     get_name,
     replace_params,
@@ -197,9 +198,18 @@ async def test_websocket_session_takes_a_decorated_endpoint() -> None:
     assert [m["type"] for m in sent] == ["websocket.accept", "websocket.close"]
 
 
+def sync_session(ws: Any) -> None:
+    pass
+
+
 async def test_websocket_session_rejects_a_result_that_is_not_awaitable() -> None:
-    with pytest.raises(TypeError, match="returned NoneType, not an awaitable"):
-        await websocket(websocket_session(lambda ws: None))
+    with pytest.raises(InvalidEndpoint) as info:
+        await websocket(websocket_session(sync_session))
+    assert isinstance(info.value, TypeError)
+    assert str(info.value) == (
+        "WebSocket endpoint 'sync_session' returned NoneType, not an awaitable: "
+        "define it as `async def sync_session(websocket)`"
+    )
 
 
 def test_get_name() -> None:

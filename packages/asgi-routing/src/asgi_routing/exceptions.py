@@ -48,6 +48,30 @@ class PathParamError(ValueError, AssertionError):
     """
 
 
+class InvalidEndpoint(TypeError):
+    """A route's endpoint that no request could be served by, with the form that would do.
+
+    A class that is neither an HTTPEndpoint (WebSocketEndpoint) nor awaitable, something not
+    callable, or a WebSocket endpoint that returns no awaitable (a plain `def`). Raised when
+    the route is made where the endpoint shows it, else on the first connection.
+    """
+
+    def __init__(self, endpoint: Any, message: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(message)
+
+
+class InvalidMethods(TypeError):
+    """`methods=` that is not a collection of verbs: `methods="GET"` reads as G, E and T."""
+
+    def __init__(self, methods: Any) -> None:
+        self.methods = methods
+        example = [methods.upper()] if isinstance(methods, str) else ["GET", "POST"]
+        super().__init__(
+            f"methods must be a list of HTTP verbs, such as methods={example!r}, not {methods!r}"
+        )
+
+
 class InvalidMiddleware(TypeError):
     """A `middleware=[...]` entry that is not a `Middleware(...)` spec (say, the bare class).
 
@@ -89,6 +113,8 @@ class UnsupportedData(RuntimeError):
 
 
 __all__ = [
+    "InvalidEndpoint",
+    "InvalidMethods",
     "InvalidMiddleware",
     "NoMatchFound",
     "PathParamError",

@@ -14,6 +14,7 @@ from asgi_requests import Request
 from asgi_responses import NotAResponse, Response
 from asgi_responses._shared import http_exception_response
 from asgi_routing._utils import answer_in_place, endpoint_name
+from asgi_routing.exceptions import InvalidEndpoint
 from asgi_websockets import WebSocket
 
 
@@ -89,10 +90,7 @@ def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
         websocket = WebSocket(scope, receive=receive, send=send)
         session = func(websocket)
         if not inspect.isawaitable(session):
-            raise TypeError(
-                f"WebSocket endpoint {func!r} returned {type(session).__name__}, not an "
-                "awaitable: make it an async function"
-            )
+            raise InvalidEndpoint(func, _not_awaitable(func, session))
         try:
             await session
         except Exception as exc:
@@ -102,6 +100,14 @@ def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
                 raise
 
     return app
+
+
+def _not_awaitable(func: Callable[..., Any], session: object) -> str:
+    name = endpoint_name(func)
+    return (
+        f"WebSocket endpoint {name!r} returned {type(session).__name__}, not an awaitable: "
+        f"define it as `async def {name}(websocket)`"
+    )
 
 
 __all__ = ["RoutedRequest", "request_response", "websocket_session"]
