@@ -17,6 +17,7 @@ from asgi_testclient import (
     CookieJar,
     Headers,
     NoResponseError,
+    NotAnApp,
     TestClient,
     TestResponse,
 )
@@ -77,6 +78,24 @@ class ASGI2Class:
 class ASGI3Object:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send_response(send, b"asgi3")
+
+
+class ASGI3Class:
+    """Its instances are ASGI 3 apps; the class itself is none."""
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        await send_response(send, b"instance")
+
+
+def test_an_app_class_where_its_instance_belongs_is_refused() -> None:
+    with pytest.raises(NotAnApp) as info:
+        TestClient(ASGI3Class)  # type: ignore[arg-type]
+    assert isinstance(info.value, TypeError)
+    assert str(info.value) == (
+        "TestClient got the class ASGI3Class, not an app: create the app first and pass it, "
+        "TestClient(ASGI3Class(...))"
+    )
+    assert TestClient(ASGI3Class()).get("/").text == "instance"
 
 
 def test_asgi2_apps_are_run_too() -> None:
