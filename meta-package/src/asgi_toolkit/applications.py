@@ -24,6 +24,7 @@ from asgi_protocol.datastructures import State, URLPath
 from asgi_protocol.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
 from asgi_routing import BaseRoute, Router
 from asgi_routing.middleware_stack import middleware_spec, wrap_middleware
+from asgi_toolkit.exceptions import AlreadyStarted
 
 ExceptionHandlers = Mapping[Any, ExceptionHandler]
 
@@ -126,7 +127,7 @@ class App:
 
     def _refuse_if_started(self, what: str) -> None:
         if self.middleware_stack is not None:
-            raise RuntimeError(f"Cannot add {what} after an application has started")
+            raise AlreadyStarted(what)
 
     def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
         """Add a middleware outside those already added (the last added runs first)."""
