@@ -65,8 +65,8 @@ def test_every_route_kind_refuses_it_when_made() -> None:
     with pytest.raises(InvalidMiddleware, match=r"middleware=\[Tagging\]"):
         Router([], middleware=[Tagging])
     with pytest.raises(InvalidMiddleware):
-        Route("/", app, middleware=[Tagging])
+        Route("/", Tagging(app), middleware=[Tagging])
     with pytest.raises(InvalidMiddleware):
-        WebSocketRoute("/ws", app, middleware=[Tagging])
+        WebSocketRoute("/ws", Tagging(app), middleware=[Tagging])
     with pytest.raises(InvalidMiddleware):
         Mount("/m", routes=[], middleware=[Tagging])

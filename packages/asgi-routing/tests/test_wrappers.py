@@ -228,3 +228,54 @@ def test_replace_params_leaves_unused() -> None:
     path, rest = replace_params("/u/{id}", {"id": CONVERTOR_TYPES["int"]}, {"id": 3, "x": 1})
     assert path == "/u/3"
     assert rest == {"x": 1}
+
+
+async def takes_nothing() -> Response:
+    return PlainTextResponse("never")  # pragma: no cover - refused when wrapped
+
+
+async def fastapi_style(request: Any, item_id: int) -> Response:
+    return PlainTextResponse("never")  # pragma: no cover - refused when wrapped
+
+
+async def asgi_function(scope: Any, receive: Any, send: Any) -> None:
+    pass  # pragma: no cover - refused when wrapped
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "why", "fix"),
+    [
+        (takes_nothing, "too many positional arguments", "define it as `async def takes_nothing("),
+        (fastapi_style, "missing a required argument: 'item_id'", "from {}.path_params"),
+        (
+            asgi_function,
+            "missing a required argument: 'receive'",
+            "Give it to Mount(path, app=...)",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    ("wrap", "connection"), [(request_response, "request"), (websocket_session, "websocket")]
+)
+def test_an_endpoint_that_cannot_take_the_connection_is_refused_when_wrapped(
+    endpoint: Any, why: str, fix: str, wrap: Any, connection: str
+) -> None:
+    with pytest.raises(InvalidEndpoint) as info:
+        wrap(endpoint)
+    message = str(info.value)
+    assert message.startswith(
+        f"Endpoint {endpoint.__name__!r} cannot be called with the {connection} alone ({why}): "
+    )
+    assert fix.format(connection) in message
+    assert info.value.endpoint is endpoint
+
+
+def test_endpoints_that_take_the_connection_in_any_form_are_wrapped() -> None:
+    async def extra_defaults(request: Any, flag: bool = False) -> Response:
+        return PlainTextResponse("ok")  # pragma: no cover - only wrapped
+
+    async def star(*args: Any) -> Response:
+        return PlainTextResponse("ok")  # pragma: no cover - only wrapped
+
+    for endpoint in (extra_defaults, star, functools.partial(fastapi_style, item_id=1)):
+        request_response(endpoint)

@@ -13,7 +13,7 @@ from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import NotAResponse, Response
 from asgi_responses._shared import http_exception_response
-from asgi_routing._utils import answer_in_place, endpoint_name
+from asgi_routing._utils import answer_in_place, check_takes_connection, endpoint_name
 from asgi_routing.exceptions import InvalidEndpoint
 from asgi_websockets import WebSocket
 
@@ -43,6 +43,7 @@ def request_response(
     framework) nobody above knows our HTTPException, so an endpoint raising one gets its
     plain-text answer here.
     """
+    check_takes_connection(func, "request")
     call: Callable[[Request], Awaitable[Response]]
     if is_async_callable(func):
         call = cast(Callable[[Request], Awaitable[Response]], func)
@@ -85,6 +86,8 @@ def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
     app of ours, what the session raises is answered here by the app's handlers, which get
     this WebSocket.
     """
+
+    check_takes_connection(func, "websocket")
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive=receive, send=send)
