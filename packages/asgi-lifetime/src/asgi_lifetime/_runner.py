@@ -173,11 +173,11 @@ def _as_context_factory(lifespan: Callable[[Any], Any] | None) -> LifespanFactor
     if not callable(lifespan):
         raise InvalidLifespan(lifespan, "is not callable")
     try:
-        inspect.signature(lifespan).bind(None)
-    except TypeError:
-        raise InvalidLifespan(lifespan, "must take one argument, the app") from None
-    except ValueError:  # pragma: no cover - a builtin without a signature: judged at startup
-        pass
+        signature = inspect.signature(lifespan)
+    except (TypeError, ValueError):  # pragma: no cover - no signature: judged at startup
+        signature = None
+    if signature is not None and not _takes_one_argument(signature):
+        raise InvalidLifespan(lifespan, "must take one argument, the app")
     if inspect.iscoroutinefunction(lifespan):
         raise InvalidLifespan(lifespan, _ASYNC_FUNCTION)
     if inspect.isasyncgenfunction(lifespan):
@@ -189,6 +189,14 @@ def _as_context_factory(lifespan: Callable[[Any], Any] | None) -> LifespanFactor
         return lambda app: _SyncContext(factory(app))
     context_factory: LifespanFactory = lifespan
     return context_factory
+
+
+def _takes_one_argument(signature: inspect.Signature) -> bool:
+    try:
+        signature.bind(None)
+    except TypeError:
+        return False
+    return True
 
 
 # An `async def` lifespan without `yield`: calling it gives a coroutine, not a context.
