@@ -21,7 +21,7 @@ from asgi_toolkit import (
     WebSocket,
     WebSocketRoute,
 )
-from asgi_toolkit.exceptions import WebSocketException
+from asgi_toolkit.exceptions import AlreadyStarted, WebSocketException
 from asgi_toolkit.websockets import WebSocketDisconnect
 
 
@@ -219,6 +219,15 @@ def test_cannot_change_the_stack_after_start() -> None:
         app.add_middleware(Recorder, "late", [])
     with pytest.raises(RuntimeError, match="Cannot add exception handlers after"):
         app.add_exception_handler(404, lambda request, exc: None)
+
+
+def test_adding_to_a_started_app_says_where_to_add_instead() -> None:
+    app = make_app()
+    TestClient(app).get("/")
+    with pytest.raises(AlreadyStarted) as info:
+        app.add_middleware(Recorder, "late", [])
+    assert "Pass it to App(...) (middleware=[Middleware(...)]" in str(info.value)
+    assert "or add it before the app serves" in str(info.value)
 
 
 def built(app: App) -> ASGIApp | None:

@@ -53,5 +53,5 @@ def test_template_with_url_for_through_middleware(client: TestClient) -> None:
     assert response.text.startswith(
         "<link href='http://testserver/static/site.css'><a href='http://testserver/items/2'>"
     )
-    assert response.template.name == "item.html"  # type: ignore[attr-defined]
-    assert response.context["item_id"] == 1  # type: ignore[attr-defined]
+    assert response.template.name == "item.html"
+    assert response.context["item_id"] == 1

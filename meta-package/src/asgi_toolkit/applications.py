@@ -23,6 +23,8 @@ from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_protocol.datastructures import State, URLPath
 from asgi_protocol.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
 from asgi_routing import BaseRoute, Router
+from asgi_routing.middleware_stack import middleware_spec, wrap_middleware
+from asgi_toolkit.exceptions import AlreadyStarted
 
 ExceptionHandlers = Mapping[Any, ExceptionHandler]
 
@@ -53,7 +55,8 @@ class App:
         max_body_size: int | None = None,
     ) -> None:
         self._debug = debug
-        self.state = State()
+        # A missing attribute's message tells whether the lifespan has run (else: `with`).
+        self.state = State(lifespan_ran=lambda: self.router.lifespan_runner.started)
         # The router answers the lifespan (the context receives this App: scope["app"]);
         # a lifespan and hooks together are refused there (ValueError).
         self.router = Router(
@@ -65,6 +68,8 @@ class App:
         )
         self.exception_handlers: dict[Any, ExceptionHandler] = dict(exception_handlers or {})
         self.user_middleware: list[Middleware] = list(middleware or [])
+        for entry in self.user_middleware:  # a bare class is refused here, not at startup
+            middleware_spec(entry)
         # Built on the first call; None means "not started", so the stack can still change.
         self.middleware_stack: ASGIApp | None = None
 
@@ -86,10 +91,7 @@ class App:
         ]
         # The router's own stack, not the router: one coroutine less per request (the router's
         # __call__ only forwards to it).
-        app: ASGIApp = self.router.middleware_stack
-        for cls, args, kwargs in reversed(middleware):
-            app = cls(app, *args, **kwargs)
-        return app
+        return wrap_middleware(self.router.middleware_stack, middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Hot path: two scope writes and one None check; the stack itself was built once.
@@ -125,7 +127,7 @@ class App:
 
     def _refuse_if_started(self, what: str) -> None:
         if self.middleware_stack is not None:
-            raise RuntimeError(f"Cannot add {what} after an application has started")
+            raise AlreadyStarted(what)
 
     def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
         """Add a middleware outside those already added (the last added runs first)."""

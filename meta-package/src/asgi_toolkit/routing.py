@@ -3,6 +3,9 @@
 from asgi_routing import (
     BaseRoute,
     Host,
+    InvalidEndpoint,
+    InvalidMethods,
+    InvalidMiddleware,
     Match,
     Mount,
     NoMatchFound,
@@ -20,6 +23,9 @@ from asgi_routing import (
 __all__ = [
     "BaseRoute",
     "Host",
+    "InvalidEndpoint",
+    "InvalidMethods",
+    "InvalidMiddleware",
     "Match",
     "Mount",
     "NoMatchFound",

@@ -1,11 +1,14 @@
 import asyncio
 import contextlib
+import functools
+import gc
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-from asgi_lifetime import AppTasks, Lifespan, LifespanRunner
+from asgi_lifetime import TASKS_STATE_KEY, AppTasks, InvalidLifespan, Lifespan, LifespanRunner
 from asgi_protocol.types import Message, Receive, Scope, Send
 
 STARTUP_SHUTDOWN = ["lifespan.startup", "lifespan.shutdown"]
@@ -212,6 +215,19 @@ async def test_existing_tasks_key_in_state_is_kept(drive: Any) -> None:
     assert state["tasks"] == "mine"
 
 
+async def test_the_runner_tells_whether_a_startup_began(drive: Any) -> None:
+    wrapper = Lifespan(raw_app)
+    assert not wrapper.runner.started
+    await drive(wrapper, STARTUP_SHUTDOWN)
+    assert wrapper.runner.started
+
+
+async def test_the_state_carries_the_mark_that_a_lifespan_ran(drive: Any) -> None:
+    state: dict[str, Any] = {}
+    await drive(Lifespan(raw_app), STARTUP_SHUTDOWN, state)
+    assert isinstance(state[TASKS_STATE_KEY], AppTasks)  # what State reads as "it ran"
+
+
 def test_both_lifespan_and_hooks_refused() -> None:
     async def lifespan(app: object) -> AsyncIterator[None]:
         yield
@@ -237,9 +253,84 @@ async def test_plain_generator_lifespan_runs_too(drive: Any) -> None:
     assert state["k"] == "v"
 
 
-def test_bad_lifespan_values() -> None:
-    with pytest.raises(TypeError, match="callable"):
-        Lifespan(raw_app, lifespan="nope")  # type: ignore[arg-type]
+FIX = "write it as an async context manager factory:\n\n    @contextlib.asynccontextmanager\n"
+
+
+async def no_yield(app: object) -> None:
+    pass  # pragma: no cover - refused before it is called
+
+
+def no_app() -> Iterator[None]:
+    yield  # pragma: no cover - refused before it is called
+
+
+@pytest.mark.parametrize(
+    ("lifespan", "problem"),
+    [
+        ("nope", "lifespan 'nope' is not callable"),
+        (no_yield, "lifespan 'no_yield' is an async function, not a context manager"),
+        (functools.partial(no_yield), "is an async function, not a context manager"),
+        (no_app, "lifespan 'no_app' must take one argument, the app"),
+    ],
+)
+def test_a_lifespan_wrong_by_its_definition_is_refused_when_given(
+    lifespan: Any, problem: str
+) -> None:
+    with pytest.raises(InvalidLifespan) as info:
+        Lifespan(raw_app, lifespan=lifespan)
+    assert isinstance(info.value, TypeError)
+    assert problem in str(info.value)
+    assert FIX in str(info.value)
+    assert info.value.lifespan is lifespan
+
+
+@contextlib.contextmanager
+def sync_context(app: object) -> Iterator[None]:
+    yield  # pragma: no cover - refused before it is entered
+
+
+def returns_none(app: object) -> None:
+    return None
+
+
+class AsyncCall:
+    """Its instances are async callables: what they return is only seen at startup."""
+
+    async def __call__(self, app: object) -> None:
+        pass  # pragma: no cover - closed unawaited
+
+
+@pytest.mark.parametrize(
+    ("lifespan", "problem"),
+    [
+        (sync_context, "lifespan 'sync_context' is a sync context manager"),
+        (returns_none, "lifespan 'returns_none' returned None, not an async context manager"),
+        (lambda app: {"db": 1}, "lifespan '<lambda>' returned a dict, not an async context"),
+        (AsyncCall(), "is an async function, not a context manager (it has no `yield`)"),
+    ],
+)
+async def test_a_lifespan_wrong_by_what_it_returns_fails_the_startup(
+    drive: Any, lifespan: Any, problem: str
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sent, error = await drive(Lifespan(raw_app, lifespan=lifespan), STARTUP_SHUTDOWN)
+        assert error is not None
+        error.__traceback__ = None  # its frames hold what the lifespan returned: free it now
+        gc.collect()
+    assert not caught  # a coroutine left unawaited would warn "never awaited" as it goes
+    assert isinstance(error, InvalidLifespan)
+    assert problem in str(error)
+    assert FIX in str(error)
+    assert types(sent) == ["lifespan.startup.failed"]
+    assert problem in sent[0]["message"]  # what a server logs
+
+
+def test_the_example_uses_the_lifespans_own_name_when_it_has_one() -> None:
+    with pytest.raises(InvalidLifespan, match=r"async def no_yield\(app\):"):
+        Lifespan(raw_app, lifespan=no_yield)
+    with pytest.raises(InvalidLifespan, match=r"async def lifespan\(app\):"):
+        Lifespan(raw_app, lifespan=lambda: None)
 
 
 def test_the_wrapper_shows_its_runners_settings() -> None:

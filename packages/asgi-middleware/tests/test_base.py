@@ -7,7 +7,7 @@ from mw_apps import lifespan_app, run, template_like_app, text_app
 
 from asgi_middleware import BaseHTTPMiddleware
 from asgi_requests import Request
-from asgi_responses import PlainTextResponse, Response, StreamingResponse
+from asgi_responses import NotAResponse, PlainTextResponse, Response, StreamingResponse
 from asgi_tasks import BackgroundTask
 from asgi_testclient import TestClient
 
@@ -123,6 +123,26 @@ def test_no_response() -> None:
     for app in (silent, body_first):
         with pytest.raises(RuntimeError, match="No response returned."):
             run(AddHeader(app), {"type": "http"})
+
+
+class ForgetsReturn(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: Any) -> Response:
+        await call_next(request)
+        return None  # type: ignore[return-value]
+
+
+def test_dispatch_returning_no_response_is_told_what_to_return() -> None:
+    with pytest.raises(NotAResponse) as info:
+        TestClient(ForgetsReturn(text_app())).get("/")
+    assert str(info.value).startswith("ForgetsReturn.dispatch returned None, not a Response: ")
+    assert "Return `await call_next(request)`" in str(info.value)
+
+    async def as_text(request: Request, call_next: Any) -> Response:
+        return "hello"  # type: ignore[return-value]
+
+    with pytest.raises(NotAResponse, match="as_text returned a str") as text:
+        TestClient(BaseHTTPMiddleware(text_app(), as_text)).get("/")
+    assert "`return PlainTextResponse(...)`" in str(text.value)
 
 
 def test_call_next_twice() -> None:

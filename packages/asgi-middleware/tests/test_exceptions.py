@@ -12,7 +12,7 @@ from asgi_protocol.exceptions import (
     WebSocketException,
 )
 from asgi_requests import Request
-from asgi_responses import PlainTextResponse
+from asgi_responses import NotAResponse, PlainTextResponse
 from asgi_testclient import TestClient, WebSocketDenialResponse
 from asgi_websockets import WebSocket
 
@@ -96,6 +96,19 @@ def test_handler_returning_none() -> None:
         raising(ValueError()), handlers={ValueError: lambda request, exc: None}
     )
     assert run(app, {"type": "http"}) == []
+
+
+def test_handler_returning_no_response_is_told_what_to_return() -> None:
+    async def teapot(request: Any, exc: Exception) -> Any:
+        return {"detail": "teapot"}
+
+    app = ExceptionMiddleware(raising(HTTPException(418)), handlers={418: teapot})
+    with pytest.raises(NotAResponse) as info:
+        run(app, {"type": "http"})
+    assert str(info.value).startswith(
+        "Exception handler 'teapot' (HTTPException) returned a dict, not a Response: "
+    )
+    assert "`return JSONResponse(...)`" in str(info.value)
 
 
 def test_reuses_server_error_tracker() -> None:

@@ -1,6 +1,16 @@
+import copy
+import pickle
+
 import pytest
 
-from asgi_protocol.datastructures import Address, CommaSeparatedStrings, Secret, State
+from asgi_protocol.datastructures import (
+    TASKS_STATE_KEY,
+    Address,
+    CommaSeparatedStrings,
+    Secret,
+    State,
+)
+from asgi_protocol.exceptions import StateNotSet
 
 
 def test_state_is_an_attribute_view_over_a_shared_dict() -> None:
@@ -44,6 +54,52 @@ def test_state_names_the_missing_attribute() -> None:
         state.missing  # noqa: B018
     with pytest.raises(AttributeError, match="'gone'"):
         del state.gone
+
+
+WITH_CLIENT = "use `with TestClient(app) as client:`"
+
+
+def test_a_missing_attribute_before_any_lifespan_says_to_run_it_first() -> None:
+    with pytest.raises(StateNotSet) as info:
+        State({}).db  # noqa: B018 - a request's state, no lifespan's mark in it
+    assert isinstance(info.value, AttributeError)
+    assert info.value.name == "db"
+    message = str(info.value)
+    assert message.startswith("'State' object has no attribute 'db': nothing has set it, and ")
+    assert "no lifespan has run yet" in message
+    assert WITH_CLIENT in message
+
+
+def test_a_missing_attribute_after_a_lifespan_says_to_set_it() -> None:
+    with pytest.raises(StateNotSet) as info:
+        State({TASKS_STATE_KEY: object()}).db  # noqa: B018 - the runner's mark: it ran
+    message = str(info.value)
+    assert "Set it before it is read, or read it with getattr(state, 'db', default)" in message
+    assert WITH_CLIENT not in message
+
+
+def test_the_owner_of_a_state_may_say_whether_its_lifespan_ran() -> None:
+    ran = False
+    state = State(lifespan_ran=lambda: ran)
+    with pytest.raises(StateNotSet, match="no lifespan has run yet"):
+        state.db  # noqa: B018
+    ran = True
+    with pytest.raises(StateNotSet, match="Set it before it is read"):
+        state.db  # noqa: B018
+
+
+def test_hasattr_and_getattr_defaults_still_work() -> None:
+    state = State({"db": 1})
+    assert hasattr(state, "db")
+    assert not hasattr(state, "cache")
+    assert getattr(state, "cache", "default") == "default"
+
+
+def test_a_state_copies_and_pickles() -> None:
+    state = State({"db": "conn"})
+    assert copy.copy(state) == state
+    assert copy.copy(state)._state is state._state  # shallow: the same dict
+    assert pickle.loads(pickle.dumps(state)) == state
 
 
 def test_secret_never_shows_its_value() -> None:

@@ -57,8 +57,11 @@ async def test_body_is_read_once_and_cached() -> None:
 async def test_stream_twice_is_a_clear_error() -> None:
     request = Request(scope(), receiver(*chunks(b"x")))
     assert [c async for c in request.stream()] == [b"x", b""]
-    with pytest.raises(BodyAlreadyConsumed, match="^Stream consumed: .* already been streamed"):
+    with pytest.raises(
+        BodyAlreadyConsumed, match="^Stream consumed: .* already been streamed"
+    ) as info:
         [c async for c in request.stream()]
+    assert "read it whole first: `await request.body()` keeps it" in str(info.value)
 
 
 async def test_streams_opened_before_the_end_share_the_body() -> None:

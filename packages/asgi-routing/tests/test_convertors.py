@@ -26,7 +26,7 @@ def test_string_convertor() -> None:
     c = StringConvertor()
     assert c.convert("abc") == "abc"
     assert c.to_string("abc") == "abc"
-    with pytest.raises(ValueError, match="path separators"):
+    with pytest.raises(ValueError, match="path separator"):
         c.to_string("a/b")
     with pytest.raises(ValueError, match="empty"):
         c.to_string("")
@@ -54,7 +54,7 @@ def test_integer_convertor() -> None:
     c = IntegerConvertor()
     assert c.convert("42") == 42
     assert c.to_string(42) == "42"
-    with pytest.raises(ValueError, match="Negative"):
+    with pytest.raises(ValueError, match="negative"):
         c.to_string(-1)
 
 
@@ -63,7 +63,7 @@ def test_float_convertor() -> None:
     assert c.convert("1.5") == 1.5
     assert c.to_string(1.5) == "1.5"
     assert c.to_string(2.0) == "2"
-    with pytest.raises(ValueError, match="Negative"):
+    with pytest.raises(ValueError, match="negative"):
         c.to_string(-0.5)
     with pytest.raises(ValueError, match="NaN"):
         c.to_string(float("nan"))
@@ -76,6 +76,38 @@ def test_uuid_convertor() -> None:
     value = uuid.UUID("12345678-1234-5678-1234-567812345678")
     assert c.convert(str(value)) == value
     assert c.to_string(value) == str(value)
+
+
+@pytest.mark.parametrize(
+    ("convertor", "value", "expected"),
+    [
+        (IntegerConvertor(), "abc", "must be an int, got 'abc'"),
+        (IntegerConvertor(), None, "must be an int, got None"),
+        (IntegerConvertor(), 1.5, "must be an int, got 1.5"),  # int() would write "1"
+        (FloatConvertor(), "abc", "must be a float, got 'abc'"),
+        (FloatConvertor(), [1.5], "must be a float, got [1.5]"),
+        (UUIDConvertor(), "abc", "must be a UUID, got 'abc'"),
+        (UUIDConvertor(), 5, "must be a UUID, got 5"),
+        (StringConvertor(), None, "must be a str, got None"),  # not "/users/None"
+        (PathConvertor(), None, "must be a str, got None"),
+    ],
+)
+def test_a_value_of_the_wrong_type_names_the_type_expected(
+    convertor: Convertor[Any], value: Any, expected: str
+) -> None:
+    with pytest.raises(PathParamError) as info:
+        convertor.to_string(value)
+    assert str(info.value) == expected
+    assert isinstance(info.value, ValueError)  # int("abc") raised one before
+
+
+def test_values_that_spell_the_type_are_written() -> None:
+    assert IntegerConvertor().to_string("5") == "5"  # type: ignore[arg-type]
+    assert IntegerConvertor().to_string(2.0) == "2"  # type: ignore[arg-type]
+    assert FloatConvertor().to_string("1.5") == "1.5"  # type: ignore[arg-type]
+    dashless = "12345678123456781234567812345678"
+    assert UUIDConvertor().to_string(dashless.upper()) == dashless.upper()  # type: ignore[arg-type]
+    assert StringConvertor().to_string(7) == "7"  # type: ignore[arg-type]
 
 
 def test_builtin_types() -> None:

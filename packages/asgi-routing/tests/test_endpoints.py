@@ -9,7 +9,7 @@ import pytest
 from routing_driver import http, make_scope, websocket
 
 from asgi_protocol.exceptions import HTTPException
-from asgi_responses import PlainTextResponse, Response
+from asgi_responses import NotAResponse, PlainTextResponse, Response
 from asgi_routing import HTTPEndpoint, Route, Router, WebSocketEndpoint, WebSocketRoute
 from asgi_routing.endpoints import UnsupportedData
 from asgi_websockets import WebSocket
@@ -122,6 +122,46 @@ async def test_bare_http_endpoint_allows_nothing() -> None:
     reply = await http(HTTPEndpoint, "GET")
     assert reply.status == 405
     assert reply.header("allow") == ""
+
+
+class Mistaken(HTTPEndpoint):
+    async def get(self, request: Any) -> Any:
+        return {"a": 1}
+
+    def post(self, request: Any) -> Any:
+        return None
+
+    async def method_not_allowed(self, request: Any) -> Any:
+        return "nope"
+
+    async def put(self, request: Any) -> Response:
+        class Broken(Response):
+            async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+                raise TypeError("a bug of the response's")
+
+        return Broken()
+
+
+@pytest.mark.parametrize(
+    ("method", "named", "fix"),
+    [
+        ("GET", "Mistaken.get returned a dict", "`return JSONResponse(...)`"),
+        ("POST", "Mistaken.post returned None", "did you forget `return`?"),
+        ("DELETE", "Mistaken.method_not_allowed returned a str", "PlainTextResponse(...)"),
+    ],
+)
+async def test_http_endpoint_method_returning_no_response_is_told_what_to_return(
+    method: str, named: str, fix: str
+) -> None:
+    with pytest.raises(NotAResponse, match=f"^{named}, not a Response: ") as info:
+        await http(Mistaken, method)
+    assert fix in str(info.value)
+
+
+async def test_http_endpoint_error_inside_a_real_response_stays_its_own() -> None:
+    with pytest.raises(TypeError, match="a bug of the response's") as info:
+        await http(Mistaken, "PUT")
+    assert not isinstance(info.value, NotAResponse)
 
 
 def test_http_endpoint_rejects_websocket_scope() -> None:

@@ -12,11 +12,15 @@ from asgi_responses import PlainTextResponse, Response
 from asgi_routing import (
     BaseRoute,
     Host,
+    HTTPEndpoint,
+    InvalidEndpoint,
+    InvalidMethods,
     Match,
     Mount,
     NoMatchFound,
     Route,
     Router,
+    WebSocketEndpoint,
     WebSocketRoute,
 )
 
@@ -482,3 +486,58 @@ async def test_custom_base_route() -> None:
 
     reply = await http(Always(), "PATCH", "/whatever")
     assert reply.text == "raw PATCH"
+
+
+class NotAnEndpoint:
+    """A class that is neither an HTTPEndpoint nor an ASGI app class."""
+
+
+@pytest.mark.parametrize(
+    ("route", "base", "connection", "kind"),
+    [
+        (Route, "HTTPEndpoint", "request", "http"),
+        (WebSocketRoute, "WebSocketEndpoint", "websocket", "websocket"),
+    ],
+)
+async def test_a_class_no_connection_could_be_served_by_says_what_to_write(
+    route: Any, base: str, connection: str, kind: str
+) -> None:
+    made = route("/x", NotAnEndpoint)  # made, so its repr and url work (as in Starlette)
+    assert made.url_path_for("NotAnEndpoint") == "/x"
+    for _ in range(2):  # each connection is told, with an error of its own
+        with pytest.raises(InvalidEndpoint) as info:
+            await made.handle(make_scope(path="/x", type_=kind), None, None)
+        assert isinstance(info.value, TypeError)
+        assert str(info.value) == (
+            f"The endpoint of '/x' is the class NotAnEndpoint, which is no {base}: "
+            f"subclass {base}, or give a function `async def name({connection})`"
+        )
+        assert info.value.endpoint is NotAnEndpoint
+    with pytest.raises(InvalidEndpoint, match=r"its instances are ASGI apps: give one, RawApp\(\)"):
+        await route("/x", RawApp).handle(make_scope(path="/x", type_=kind), None, None)
+
+
+@pytest.mark.parametrize("route", [Route, WebSocketRoute])
+def test_an_endpoint_that_is_not_callable_is_refused_when_made(route: Any) -> None:
+    with pytest.raises(InvalidEndpoint, match="is 'home', which is not callable: give a function"):
+        route("/x", "home")
+
+
+def test_endpoints_that_serve_are_taken() -> None:
+    assert Route("/", HTTPEndpoint).app is HTTPEndpoint
+    assert WebSocketRoute("/", WebSocketEndpoint).app is WebSocketEndpoint
+    assert Route("/", raw_app).app is raw_app
+
+
+@pytest.mark.parametrize("methods", ["GET", b"GET", ["GET", None]])
+def test_methods_that_are_not_a_list_of_verbs_are_refused(methods: Any) -> None:
+    with pytest.raises(InvalidMethods) as info:
+        Route("/", homepage, methods=methods)
+    assert isinstance(info.value, TypeError)
+    assert str(info.value).startswith("methods must be a list of HTTP verbs, such as methods=[")
+    assert info.value.methods is methods
+
+
+def test_a_string_of_methods_is_shown_as_the_list_it_meant() -> None:
+    with pytest.raises(InvalidMethods, match=r"such as methods=\['POST'\], not 'post'"):
+        Route("/", homepage, methods="post")

@@ -16,6 +16,7 @@ from asgi_routing import (
     Match,
     Mount,
     NoMatchFound,
+    PathParamError,
     Route,
     Router,
     WebSocketRoute,
@@ -291,8 +292,31 @@ def test_url_path_for_and_messages() -> None:
 
 def test_url_path_for_convertor_error_is_value_error() -> None:
     router = Router([Route("/users/{id:int}", echo_params, name="user")])
-    with pytest.raises(ValueError, match="Negative"):
+    with pytest.raises(ValueError, match="negative"):
         router.url_path_for("user", id=-1)
+
+
+def test_url_path_for_a_param_of_the_wrong_type_names_the_param_route_and_type() -> None:
+    router = Router(
+        [
+            Route("/items/{item_id:int}", echo_params, name="item"),
+            Mount("/shop/{shop:int}", routes=[Route("/", echo_params, name="home")], name="shop"),
+        ]
+    )
+    with pytest.raises(PathParamError) as info:
+        router.url_path_for("item", item_id="abc")
+    assert (
+        str(info.value)
+        == "Path parameter 'item_id' of '/items/{item_id}' must be an int, got 'abc'"
+    )
+    assert isinstance(info.value, ValueError)  # int("abc") raised one before
+    assert isinstance(info.value, AssertionError)  # Starlette's convertors assert
+    assert isinstance(info.value.__cause__, PathParamError)
+    with pytest.raises(
+        PathParamError,
+        match="Path parameter 'shop' of '/shop/{shop}/{path}' must be an int, got None",
+    ):
+        router.url_path_for("shop:home", shop=None)
 
 
 def test_router_eq_repr() -> None:

@@ -10,8 +10,9 @@ import pytest
 from routing_driver import http, websocket
 
 from asgi_protocol.exceptions import HTTPException
-from asgi_responses import PlainTextResponse, Response
+from asgi_responses import NotAResponse, PlainTextResponse, Response
 from asgi_routing import (
+    InvalidEndpoint,
     RoutedRequest,
     get_name,
     replace_params,
@@ -107,6 +108,69 @@ async def test_endpoint_json_errors_are_not_translated() -> None:
         await http(request_response(buggy))
 
 
+async def helper() -> Response:
+    return PlainTextResponse("never sent")  # pragma: no cover - closed unawaited
+
+
+async def returns_dict(request: Any) -> Any:
+    return {"a": 1}
+
+
+async def returns_nothing(request: Any) -> Any:
+    return None
+
+
+async def returns_text(request: Any) -> Any:
+    return "hi"
+
+
+async def forgets_await(request: Any) -> Any:
+    return helper()
+
+
+def sync_returns_a_coroutine(request: Any) -> Any:
+    return helper()
+
+
+async def returns_the_class(request: Any) -> Any:
+    return PlainTextResponse
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "fix"),
+    [
+        (returns_dict, "`return JSONResponse(...)`"),
+        (returns_nothing, "did you forget `return`?"),
+        (returns_text, "`return PlainTextResponse(...)`"),
+        (forgets_await, "`await` the call that made it"),
+        (sync_returns_a_coroutine, "`await` the call that made it"),
+        (returns_the_class, "`return PlainTextResponse(...)`"),
+        (functools.partial(returns_dict), "`return JSONResponse(...)`"),
+    ],
+)
+async def test_an_endpoint_returning_no_response_is_told_what_to_return(
+    endpoint: Any, fix: str
+) -> None:
+    name = getattr(endpoint, "func", endpoint).__name__
+    with pytest.raises(NotAResponse, match=f"^Endpoint '{name}' returned ") as info:
+        await http(request_response(endpoint))
+    assert fix in str(info.value)
+    assert info.value.__cause__ is None  # not "'dict' object is not callable" underneath
+
+
+async def test_an_error_inside_a_real_response_stays_its_own() -> None:
+    class Broken(Response):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            raise TypeError("a bug of the response's")
+
+    async def endpoint(request: Any) -> Response:
+        return Broken()
+
+    with pytest.raises(TypeError, match="a bug of the response's") as info:
+        await http(request_response(endpoint))
+    assert not isinstance(info.value, NotAResponse)
+
+
 async def test_websocket_session() -> None:
     async def session(ws: Any) -> None:
         await ws.accept()
@@ -134,9 +198,18 @@ async def test_websocket_session_takes_a_decorated_endpoint() -> None:
     assert [m["type"] for m in sent] == ["websocket.accept", "websocket.close"]
 
 
+def sync_session(ws: Any) -> None:
+    pass
+
+
 async def test_websocket_session_rejects_a_result_that_is_not_awaitable() -> None:
-    with pytest.raises(TypeError, match="returned NoneType, not an awaitable"):
-        await websocket(websocket_session(lambda ws: None))
+    with pytest.raises(InvalidEndpoint) as info:
+        await websocket(websocket_session(sync_session))
+    assert isinstance(info.value, TypeError)
+    assert str(info.value) == (
+        "WebSocket endpoint 'sync_session' returned NoneType, not an awaitable: "
+        "define it as `async def sync_session(websocket)`"
+    )
 
 
 def test_get_name() -> None:
@@ -155,3 +228,54 @@ def test_replace_params_leaves_unused() -> None:
     path, rest = replace_params("/u/{id}", {"id": CONVERTOR_TYPES["int"]}, {"id": 3, "x": 1})
     assert path == "/u/3"
     assert rest == {"x": 1}
+
+
+async def takes_nothing() -> Response:
+    return PlainTextResponse("never")  # pragma: no cover - refused when wrapped
+
+
+async def fastapi_style(request: Any, item_id: int) -> Response:
+    return PlainTextResponse("never")  # pragma: no cover - refused when wrapped
+
+
+async def asgi_function(scope: Any, receive: Any, send: Any) -> None:
+    pass  # pragma: no cover - refused when wrapped
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "why", "fix"),
+    [
+        (takes_nothing, "too many positional arguments", "define it as `async def takes_nothing("),
+        (fastapi_style, "missing a required argument: 'item_id'", "from {}.path_params"),
+        (
+            asgi_function,
+            "missing a required argument: 'receive'",
+            "Give it to Mount(path, app=...)",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    ("wrap", "connection"), [(request_response, "request"), (websocket_session, "websocket")]
+)
+def test_an_endpoint_that_cannot_take_the_connection_is_refused_when_wrapped(
+    endpoint: Any, why: str, fix: str, wrap: Any, connection: str
+) -> None:
+    with pytest.raises(InvalidEndpoint) as info:
+        wrap(endpoint)
+    message = str(info.value)
+    assert message.startswith(
+        f"Endpoint {endpoint.__name__!r} cannot be called with the {connection} alone ({why}): "
+    )
+    assert fix.format(connection) in message
+    assert info.value.endpoint is endpoint
+
+
+def test_endpoints_that_take_the_connection_in_any_form_are_wrapped() -> None:
+    async def extra_defaults(request: Any, flag: bool = False) -> Response:
+        return PlainTextResponse("ok")  # pragma: no cover - only wrapped
+
+    async def star(*args: Any) -> Response:
+        return PlainTextResponse("ok")  # pragma: no cover - only wrapped
+
+    for endpoint in (extra_defaults, star, functools.partial(fastapi_style, item_id=1)):
+        request_response(endpoint)

@@ -17,6 +17,7 @@ from asgi_testclient import (
     CookieJar,
     Headers,
     NoResponseError,
+    NotAnApp,
     TestClient,
     TestResponse,
 )
@@ -46,7 +47,7 @@ def test_backend_asyncio_is_accepted_with_its_options() -> None:
 
 def test_use_uvloop_asks_uvloop_for_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = types.ModuleType("uvloop")
-    fake.new_event_loop = asyncio.new_event_loop  # type: ignore[attr-defined]
+    fake.new_event_loop = asyncio.new_event_loop
     monkeypatch.setitem(sys.modules, "uvloop", fake)
     client = TestClient(echo_app, backend_options={"use_uvloop": True})
     assert client._loop_factory is asyncio.new_event_loop
@@ -77,6 +78,24 @@ class ASGI2Class:
 class ASGI3Object:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send_response(send, b"asgi3")
+
+
+class ASGI3Class:
+    """Its instances are ASGI 3 apps; the class itself is none."""
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        await send_response(send, b"instance")
+
+
+def test_an_app_class_where_its_instance_belongs_is_refused() -> None:
+    with pytest.raises(NotAnApp) as info:
+        TestClient(ASGI3Class)  # type: ignore[arg-type]
+    assert isinstance(info.value, TypeError)
+    assert str(info.value) == (
+        "TestClient got the class ASGI3Class, not an app: create the app first and pass it, "
+        "TestClient(ASGI3Class(...))"
+    )
+    assert TestClient(ASGI3Class()).get("/").text == "instance"
 
 
 def test_asgi2_apps_are_run_too() -> None:
@@ -201,8 +220,8 @@ def test_debug_extension_and_template_attributes() -> None:
     assert not hasattr(plain, "template")
     assert not hasattr(plain, "context")
     page = client.get("/template")
-    assert page.template == "page.html"  # type: ignore[attr-defined]
-    assert page.context == {"a": 1}  # type: ignore[attr-defined]
+    assert page.template == "page.html"
+    assert page.context == {"a": 1}
     with pytest.raises(AttributeError, match="no attribute 'other'"):
         page.other  # type: ignore[attr-defined]  # noqa: B018
 

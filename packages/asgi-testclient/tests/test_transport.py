@@ -419,6 +419,23 @@ def test_server_exceptions_are_raised_by_default() -> None:
         client.get("/")
 
 
+class AppAttributeError(AttributeError):
+    pass
+
+
+async def attribute_error_after_start(scope: Scope, receive: Receive, send: Send) -> None:
+    await send_response(send, b"error page", status=500)
+    raise AppAttributeError("state.db was never set")
+
+
+def test_an_attribute_error_of_the_app_reaches_the_test_as_it_is() -> None:
+    # requests reads `.content`, a property, while the app's error is raised: a __getattr__ on
+    # the response would answer "no attribute 'content'" instead.
+    client = TestClient(attribute_error_after_start)
+    with closing(client), pytest.raises(AppAttributeError, match="state.db was never set"):
+        client.get("/")
+
+
 def test_server_exceptions_become_500_when_asked() -> None:
     with closing(TestClient(raising_after_start, raise_server_exceptions=False)) as client:
         response = client.get("/")
@@ -503,7 +520,7 @@ async def template_app(scope: Any, receive: Any, send: Any) -> None:
 def test_debug_info_becomes_template_and_context() -> None:
     response = TestClient(template_app).get("/")
     assert response.text == "<h1>Hi</h1>"
-    assert response.template == "page.html"  # type: ignore[attr-defined]
-    assert response.context == {"title": "Hi"}  # type: ignore[attr-defined]
+    assert response.template == "page.html"
+    assert response.context == {"title": "Hi"}
     plain = TestClient(echo_app).get("/")
     assert not hasattr(plain, "template")

@@ -9,21 +9,24 @@ app-scoped task group drained at shutdown.
 from asgi_lifetime._driver import LifespanDriver
 from asgi_lifetime._lifespan import Lifespan
 from asgi_lifetime._manager import LifespanManager
-from asgi_lifetime._runner import TASKS_STATE_KEY, LifespanFactory, LifespanRunner
+from asgi_lifetime._runner import LifespanFactory, LifespanRunner
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import (
+    InvalidLifespan,
     LifespanError,
     LifespanNotSupported,
     LifespanProtocolError,
     LifespanShutdownFailed,
     LifespanStartupFailed,
 )
+from asgi_protocol.datastructures import TASKS_STATE_KEY
 
 __version__ = "0.1.0"
 
 __all__ = [
     "TASKS_STATE_KEY",
     "AppTasks",
+    "InvalidLifespan",
     "Lifespan",
     "LifespanDriver",
     "LifespanError",

@@ -26,11 +26,9 @@ from types import TracebackType
 from typing import Any
 
 from asgi_lifetime._tasks import AppTasks
+from asgi_lifetime.exceptions import InvalidLifespan
+from asgi_protocol.datastructures import TASKS_STATE_KEY
 from asgi_protocol.types import Receive, Scope, Send
-
-#: Key under which the app's task group is put in the lifespan state (and so in each request's
-#: `scope["state"]`, i.e. `request.state.tasks`).
-TASKS_STATE_KEY = "tasks"
 
 LifespanFactory = Callable[[Any], AbstractAsyncContextManager[Mapping[str, Any] | None]]
 
@@ -58,6 +56,8 @@ class LifespanRunner:
         self.grace_period = grace_period
         #: The task group of the current (or last) run; a fresh one is made at each startup.
         self.tasks = AppTasks(grace_period)
+        #: Whether a startup has begun yet: the App's state says so when an attribute is missing.
+        self.started = False
 
     @property
     def lifespan_context(self) -> LifespanFactory | None:
@@ -84,6 +84,7 @@ class LifespanRunner:
     async def __call__(self, scope: Scope, receive: Receive, send: Send, owner: Any) -> None:
         """Answer one lifespan scope; `owner` is what the lifespan context receives."""
         await receive()  # lifespan.startup
+        self.started = True
         self.tasks = tasks = AppTasks(self.grace_period)
         try:
             context = await self._start(scope, owner, tasks)
@@ -125,6 +126,8 @@ class LifespanRunner:
                 await _call(hook)
         else:
             context = self._context(owner)
+            if not hasattr(context, "__aenter__"):  # a @contextmanager, a plain function, ...
+                raise InvalidLifespan(self._context, _not_a_context(context))
             value = await context.__aenter__()
             if value is not None and state is None:
                 error = RuntimeError(
@@ -160,9 +163,23 @@ class _SyncContext:
 
 
 def _as_context_factory(lifespan: Callable[[Any], Any] | None) -> LifespanFactory | None:
-    """Accept an async context manager factory, or a generator function (async or not)."""
+    """Accept an async context manager factory, or a generator function (async or not).
+
+    What the definition shows is wrong is refused here (InvalidLifespan); what a call returns
+    is checked at startup.
+    """
     if lifespan is None:
         return None
+    if not callable(lifespan):
+        raise InvalidLifespan(lifespan, "is not callable")
+    try:
+        signature = inspect.signature(lifespan)
+    except (TypeError, ValueError):  # pragma: no cover - no signature: judged at startup
+        signature = None
+    if signature is not None and not _takes_one_argument(signature):
+        raise InvalidLifespan(lifespan, "must take one argument, the app")
+    if inspect.iscoroutinefunction(lifespan):
+        raise InvalidLifespan(lifespan, _ASYNC_FUNCTION)
     if inspect.isasyncgenfunction(lifespan):
         async_gen: Callable[[Any], AsyncIterator[Any]] = lifespan
         return contextlib.asynccontextmanager(async_gen)
@@ -170,10 +187,31 @@ def _as_context_factory(lifespan: Callable[[Any], Any] | None) -> LifespanFactor
         sync_gen: Callable[[Any], Iterator[Any]] = lifespan
         factory = contextlib.contextmanager(sync_gen)
         return lambda app: _SyncContext(factory(app))
-    if not callable(lifespan):
-        raise TypeError(f"lifespan must be a callable taking the app, got {lifespan!r}")
     context_factory: LifespanFactory = lifespan
     return context_factory
+
+
+def _takes_one_argument(signature: inspect.Signature) -> bool:
+    try:
+        signature.bind(None)
+    except TypeError:
+        return False
+    return True
+
+
+# An `async def` lifespan without `yield`: calling it gives a coroutine, not a context.
+_ASYNC_FUNCTION = "is an async function, not a context manager (it has no `yield`)"
+
+
+def _not_a_context(result: Any) -> str:
+    """What is wrong with a lifespan whose call returned `result` (no `__aenter__`)."""
+    if inspect.iscoroutine(result):
+        result.close()  # never to be awaited: no "never awaited" warning on top of the error
+        return _ASYNC_FUNCTION
+    if hasattr(result, "__enter__"):
+        return "is a sync context manager (a @contextlib.contextmanager?)"
+    shown = "None" if result is None else f"a {type(result).__name__}"
+    return f"returned {shown}, not an async context manager"
 
 
 async def _call(hook: Callable[[], Any]) -> None:

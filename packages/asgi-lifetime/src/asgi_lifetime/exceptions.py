@@ -1,10 +1,37 @@
-"""The errors of a lifespan conversation, as the client side (a server, a test) sees them.
+"""The errors of a lifespan conversation, as the client side (a server, a test) sees them,
+and InvalidLifespan, the app's side: a `lifespan=` that is no lifespan.
 
 An exception the app itself raises during its lifespan is never wrapped in one of these: it
 reaches the caller as it is. These say what the app *reported* or how it broke the protocol.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+
+class InvalidLifespan(TypeError):
+    """`lifespan=` is not a factory of async context managers taking the app.
+
+    Raised when the lifespan is given if its definition shows it (no parameter for the app, an
+    `async def` without `yield`), else at startup, from what calling it returned (a
+    `@contextmanager`'s sync manager, a dict, None). The message shows the shape to write.
+    A TypeError, which `async with` raises for an object that is no async context manager.
+    """
+
+    def __init__(self, lifespan: Any, problem: str) -> None:
+        self.lifespan = lifespan
+        name = getattr(lifespan, "__name__", None)
+        shown = repr(name) if isinstance(name, str) else repr(lifespan)
+        example = name if isinstance(name, str) and name.isidentifier() else "lifespan"
+        super().__init__(
+            f"lifespan {shown} {problem}; write it as an async context manager factory:\n\n"
+            "    @contextlib.asynccontextmanager\n"
+            f"    async def {example}(app):\n"
+            "        ...  # startup\n"
+            '        yield  # or `yield {"name": value}` for request.state\n'
+            "        ...  # shutdown"
+        )
 
 
 class LifespanError(RuntimeError):
@@ -39,3 +66,13 @@ class LifespanNotSupported(LifespanError):
 
 class LifespanProtocolError(LifespanError):
     """The app sent a lifespan message that does not fit (or went quiet during shutdown)."""
+
+
+__all__ = [
+    "InvalidLifespan",
+    "LifespanError",
+    "LifespanNotSupported",
+    "LifespanProtocolError",
+    "LifespanShutdownFailed",
+    "LifespanStartupFailed",
+]

@@ -15,7 +15,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import Response, send_or_client_disconnect
+from asgi_responses import NotAResponse, Response, send_or_client_disconnect
+
+# What a dispatch that answers None forgot, most of the time.
+_NO_RESPONSE = "did you forget `return`? Return `await call_next(request)`, or a Response of yours"
 
 RequestResponseEndpoint = Callable[[Request], Awaitable[Response]]
 DispatchFunction = Callable[[Request, RequestResponseEndpoint], Awaitable[Response]]
@@ -264,6 +267,12 @@ class BaseHTTPMiddleware:
 
         try:
             response = await self.dispatch_func(request, call_next)
+            if NotAResponse.explains(response):
+                raise NotAResponse(
+                    getattr(self.dispatch_func, "__qualname__", "dispatch"),
+                    response,
+                    fix=_NO_RESPONSE if response is None else None,
+                )
             await response(scope, request.receive_for_app, send)
         except BaseException:
             if app_task is not None:

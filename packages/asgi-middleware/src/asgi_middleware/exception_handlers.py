@@ -14,7 +14,7 @@ from asgi_protocol.exceptions import (
 )
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import Response
+from asgi_responses import NotAResponse, Response
 from asgi_responses._shared import http_exception_response as default_http_exception_response
 from asgi_websockets import WebSocket
 
@@ -152,7 +152,10 @@ class ExceptionMiddleware:
         if handler is None:
             return False
         response = await call_handler(handler, connection, exc)
-        if response is not None:
+        if response is not None:  # None: the handler answered itself (or closed a WebSocket)
+            if NotAResponse.explains(response):
+                name = getattr(handler, "__name__", repr(handler))
+                raise NotAResponse(f"Exception handler {name!r} ({type(exc).__name__})", response)
             await response(scope, receive, send)
         exc.__traceback__ = None
         return True

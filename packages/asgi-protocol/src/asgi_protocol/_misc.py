@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, SupportsIndex, overload
+
+from asgi_protocol.exceptions import StateNotSet
 
 
 class Address(NamedTuple):
@@ -11,29 +13,47 @@ class Address(NamedTuple):
     port: int
 
 
+#: The key under which asgi-lifetime's runner leaves the app's task group in the lifespan state
+#: at each startup, and so in every request's `scope["state"]`. State reads it as the mark that
+#: a lifespan ran (what a missing attribute's message says depends on it).
+TASKS_STATE_KEY = "tasks"
+
+
 class State:
     """An attribute bag over a dict: `state.db` reads `state_dict["db"]`, as does `state["db"]`.
 
     The dict is shared, not copied, so request state and lifespan state stay one object. Only
     the item and length dunders are defined, not the Mapping methods: `state.items` or
-    `state.keys` must stay the values stored under those names.
+    `state.keys` must stay the values stored under those names. An attribute nothing set
+    raises StateNotSet (an AttributeError), which says whether a lifespan has run: by
+    `lifespan_ran()` when given (the App's own state), else by the runner's mark in the dict.
     """
 
     _state: dict[str, Any]
+    _lifespan_ran: Callable[[], bool] | None = None
 
-    def __init__(self, state: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        state: dict[str, Any] | None = None,
+        *,
+        lifespan_ran: Callable[[], bool] | None = None,
+    ) -> None:
         super().__setattr__("_state", {} if state is None else state)
+        if lifespan_ran is not None:
+            super().__setattr__("_lifespan_ran", lifespan_ran)
 
     def __setattr__(self, key: str, value: Any) -> None:
         self._state[key] = value
 
     def __getattr__(self, key: str) -> Any:
+        if key == "_state":  # not set yet (copy and pickle make one without __init__)
+            raise AttributeError(key)
         try:
             return self._state[key]
         except KeyError:
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {key!r}"
-            ) from None
+            ran = self._lifespan_ran
+            lifespan_ran = ran() if ran is not None else TASKS_STATE_KEY in self._state
+            raise StateNotSet(type(self).__name__, key, lifespan_ran=lifespan_ran) from None
 
     def __delattr__(self, key: str) -> None:
         try:

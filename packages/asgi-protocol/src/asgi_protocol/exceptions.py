@@ -119,6 +119,29 @@ class ExceptionAnswerer(Protocol):
         ...  # pragma: no cover
 
 
+class StateNotSet(AttributeError):
+    """`state.name` read before anything set it; says whether a lifespan has run yet.
+
+    An AttributeError, so `hasattr(state, "name")` and `getattr(state, "name", default)` keep
+    working; the message adds the likely fix. Reading lifespan state from a TestClient used
+    without `with` is the usual cause: no lifespan runs then.
+    """
+
+    def __init__(self, owner: str, name: str, *, lifespan_ran: bool) -> None:
+        message = f"{owner!r} object has no attribute {name!r}: nothing has set it"
+        if lifespan_ran:
+            message += (
+                f". Set it before it is read, or read it with getattr(state, {name!r}, default)"
+            )
+        else:
+            message += (
+                ", and no lifespan has run yet. If your lifespan sets it, the lifespan must run "
+                "first: in tests, use `with TestClient(app) as client:` (a TestClient used "
+                "without `with` runs no lifespan)"
+            )
+        super().__init__(message, name=name)
+
+
 class ToolkitDeprecationWarning(UserWarning):
     """Warns of a feature kept for compatibility that will go.
 
@@ -155,6 +178,7 @@ __all__ = [
     "HTTPException",
     "InvalidHost",
     "InvalidJSON",
+    "StateNotSet",
     "ToolkitDeprecationWarning",
     "WebSocketDisconnect",
     "WebSocketException",

@@ -106,7 +106,9 @@ class Request(HTTPConnection[StateT]):
             return
         if self._stream_consumed:
             raise BodyAlreadyConsumed(
-                "Stream consumed: the request body has already been streamed."
+                "Stream consumed: the request body has already been streamed. To read it twice, "
+                "read it whole first: `await request.body()` keeps it, and stream(), json() and "
+                "form() then read that copy"
             )
         while not self._stream_consumed:
             message = await self._receive()

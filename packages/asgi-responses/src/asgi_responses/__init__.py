@@ -21,7 +21,12 @@ from asgi_responses._text import (
     PlainTextResponse,
     UJSONResponse,
 )
-from asgi_responses.exceptions import MalformedRangeHeader, RangeNotSatisfiable
+from asgi_responses.exceptions import (
+    MalformedRangeHeader,
+    NotAResponse,
+    NotJSONSerializable,
+    RangeNotSatisfiable,
+)
 
 __version__ = "0.1.0"
 
@@ -35,6 +40,8 @@ __all__ = [
     "HTMLResponse",
     "JSONResponse",
     "MalformedRangeHeader",
+    "NotAResponse",
+    "NotJSONSerializable",
     "ORJSONResponse",
     "PlainTextResponse",
     "RangeNotSatisfiable",

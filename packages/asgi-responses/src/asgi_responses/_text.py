@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from asgi_responses._base import Response
+from asgi_responses.exceptions import NotJSONSerializable
 
 
 class PlainTextResponse(Response):
@@ -27,7 +28,10 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return _encode(content).encode("utf-8")
+        try:
+            return _encode(content).encode("utf-8")
+        except TypeError as exc:  # a value without a JSON form; the try costs nothing otherwise
+            raise NotJSONSerializable(str(exc)) from exc
 
 
 class UJSONResponse(JSONResponse):

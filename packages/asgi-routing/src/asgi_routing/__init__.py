@@ -14,7 +14,12 @@ from asgi_routing.convertors import (
     register_url_convertor,
 )
 from asgi_routing.endpoints import HTTPEndpoint, WebSocketEndpoint
-from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.exceptions import (
+    InvalidEndpoint,
+    InvalidMethods,
+    InvalidMiddleware,
+    NoMatchFound,
+)
 from asgi_routing.patterns import compile_path
 from asgi_routing.router import Host, Mount, Router
 from asgi_routing.routes import BaseRoute, Match, Route, WebSocketRoute, replace_params
@@ -30,6 +35,9 @@ __all__ = [
     "HTTPEndpoint",
     "Host",
     "IntegerConvertor",
+    "InvalidEndpoint",
+    "InvalidMethods",
+    "InvalidMiddleware",
     "Match",
     "Mount",
     "NoMatchFound",

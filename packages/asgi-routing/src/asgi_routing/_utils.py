@@ -11,6 +11,7 @@ from asgi_protocol.exceptions import ANSWERER_SCOPE_KEY, HTTPException, handled_
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 from asgi_responses._shared import http_exception_response
+from asgi_routing.exceptions import InvalidEndpoint
 
 # The HTTP verbs in the order an Allow header lists them (Starlette's order).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
@@ -34,13 +35,36 @@ def get_name(endpoint: Any) -> str:
     return getattr(endpoint, "__name__", type(endpoint).__name__)
 
 
-def wrap_middleware(app: ASGIApp, middleware: Iterable[Any] | None) -> ASGIApp:
-    """Apply `(cls, args, kwargs)` specs once, at construction; the first listed is outermost."""
-    if middleware is None:
-        return app
-    for cls, args, kwargs in reversed(list(middleware)):
-        app = cls(app, *args, **kwargs)
-    return app
+def endpoint_name(endpoint: Any) -> str:
+    """The name error messages give an endpoint: a partial's function's, else `get_name`."""
+    while isinstance(endpoint, functools.partial):
+        endpoint = endpoint.func
+    return get_name(endpoint)
+
+
+def check_takes_connection(func: Any, connection: str) -> None:
+    """Refuse, when it is wrapped, an endpoint that cannot be called with the connection alone.
+
+    `async def home():` and FastAPI's `async def item(request, item_id)` are the usual slips;
+    a function without a signature (a builtin) is left to fail when called.
+    """
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):  # pragma: no cover - no signature to read (a builtin)
+        return
+    try:
+        signature.bind(None)
+    except TypeError as exc:
+        name = endpoint_name(func)
+        fix = (
+            "an ASGI app as a function? Give it to Mount(path, app=...), which calls it as one"
+            if list(signature.parameters)[:3] == ["scope", "receive", "send"]
+            else f"define it as `async def {name}({connection})`, and read path parameters "
+            f"from {connection}.path_params"
+        )
+        raise InvalidEndpoint(
+            func, f"Endpoint {name!r} cannot be called with the {connection} alone ({exc}): {fix}"
+        ) from None
 
 
 async def http_error(
@@ -99,8 +123,9 @@ __all__ = [
     "allow_header",
     "answer_http_exceptions",
     "answer_in_place",
+    "check_takes_connection",
+    "endpoint_name",
     "get_name",
     "http_error",
     "is_plain_function",
-    "wrap_middleware",
 ]

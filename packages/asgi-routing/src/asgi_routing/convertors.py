@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from typing import Any, ClassVar, Generic, TypeVar
 
 from asgi_routing.exceptions import PathParamError
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 
 
 class Convertor(Generic[T]):
@@ -30,11 +32,13 @@ class StringConvertor(Convertor[str]):
         return value
 
     def to_string(self, value: str) -> str:
-        value = str(value)
+        value = _not_none(value)
         if "/" in value:
-            raise PathParamError(f"May not contain path separators: {value!r}")
+            raise PathParamError(
+                f"may not contain a path separator ('/'; use {{name:path}}), got {value!r}"
+            )
         if not value:
-            raise PathParamError("Must not be empty")
+            raise PathParamError("must not be empty")
         return value
 
 
@@ -45,7 +49,7 @@ class PathConvertor(Convertor[str]):
         return str(value)
 
     def to_string(self, value: str) -> str:
-        return str(value)
+        return _not_none(value)
 
 
 class IntegerConvertor(Convertor[int]):
@@ -55,9 +59,9 @@ class IntegerConvertor(Convertor[int]):
         return int(value)
 
     def to_string(self, value: int) -> str:
-        value = int(value)
+        value = _number(int, value, "an int")
         if value < 0:
-            raise PathParamError(f"Negative integers are not supported: {value}")
+            raise PathParamError(f"must not be negative, got {value}")
         return str(value)
 
 
@@ -68,11 +72,11 @@ class FloatConvertor(Convertor[float]):
         return float(value)
 
     def to_string(self, value: float) -> str:
-        value = float(value)
+        value = _number(float, value, "a float")
         if value < 0.0:
-            raise PathParamError(f"Negative floats are not supported: {value}")
+            raise PathParamError(f"must not be negative, got {value}")
         if math.isnan(value) or math.isinf(value):
-            raise PathParamError(f"NaN and infinity are not supported: {value}")
+            raise PathParamError(f"must not be NaN or infinity, got {value}")
         return f"{value:0.20f}".rstrip("0").rstrip(".")
 
 
@@ -84,7 +88,32 @@ class UUIDConvertor(Convertor[uuid.UUID]):
         return uuid.UUID(value)
 
     def to_string(self, value: uuid.UUID) -> str:
-        return str(value)
+        text = str(value)
+        if _UUID_TEXT.fullmatch(text) is None:  # else a url this very route would not match
+            raise PathParamError(f"must be a UUID, got {value!r}")
+        return text
+
+
+_UUID_TEXT = re.compile(UUIDConvertor.regex)
+
+
+def _not_none(value: Any) -> str:
+    """`str(value)`, except for None: "/users/None" is a url nobody meant to build."""
+    if value is None:
+        raise PathParamError("must be a str, got None")
+    return str(value)
+
+
+def _number(kind: type[N], value: Any, named: str) -> N:
+    """`value` as an int or a float, or PathParamError: a str must spell one, and a number
+    must be one exactly (1.5 is no int, where `int()` would quietly write "1")."""
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise PathParamError(f"must be {named}, got {value!r}") from None
+    if not isinstance(value, (str, kind)) and number != value:
+        raise PathParamError(f"must be {named}, got {value!r}")
+    return number
 
 
 CONVERTOR_TYPES: dict[str, Convertor[Any]] = {

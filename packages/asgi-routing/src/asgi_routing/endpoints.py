@@ -18,7 +18,7 @@ from asgi_protocol.status import (
 )
 from asgi_protocol.types import Message, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import PlainTextResponse, Response
+from asgi_responses import NotAResponse, PlainTextResponse, Response
 from asgi_routing._utils import HTTP_METHODS, allow_header
 from asgi_routing.exceptions import UnsupportedData
 from asgi_routing.wrappers import RoutedRequest
@@ -66,7 +66,13 @@ class HTTPEndpoint:
             response: Response = await handler(request)
         else:
             response = await run_in_threadpool(handler, request)
-        await response(self.scope, self.receive, self.send)
+        try:
+            await response(self.scope, self.receive, self.send)
+        except Exception:
+            if NotAResponse.explains(response):
+                method = name or "method_not_allowed"
+                raise NotAResponse(f"{type(self).__name__}.{method}", response) from None
+            raise
 
     async def method_not_allowed(self, request: Request) -> Response:
         """The answer to a verb the class does not define: 405 with Allow (override to change).

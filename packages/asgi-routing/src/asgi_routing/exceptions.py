@@ -48,6 +48,63 @@ class PathParamError(ValueError, AssertionError):
     """
 
 
+class InvalidEndpoint(TypeError):
+    """A route's endpoint that no request could be served by, with the form that would do.
+
+    A class that is neither an HTTPEndpoint (WebSocketEndpoint) nor awaitable, something not
+    callable, or a WebSocket endpoint that returns no awaitable (a plain `def`). Raised when
+    the route is made where the endpoint shows it, else on the first connection.
+    """
+
+    def __init__(self, endpoint: Any, message: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(message)
+
+
+class InvalidMethods(TypeError):
+    """`methods=` that is not a collection of verbs: `methods="GET"` reads as G, E and T."""
+
+    def __init__(self, methods: Any) -> None:
+        self.methods = methods
+        example = [methods.upper()] if isinstance(methods, str) else ["GET", "POST"]
+        super().__init__(
+            f"methods must be a list of HTTP verbs, such as methods={example!r}, not {methods!r}"
+        )
+
+
+class InvalidMiddleware(TypeError):
+    """A `middleware=[...]` entry that is not a `Middleware(...)` spec (say, the bare class).
+
+    Raised when the list is given, not at the first request. A TypeError, as unpacking a class
+    raised before.
+    """
+
+    def __init__(self, entry: Any) -> None:
+        self.entry = entry
+        if isinstance(entry, type):
+            name = entry.__name__
+            message = (
+                f"middleware=[{name}] lists the class itself: wrap it with its options, as "
+                f"Middleware({name}, ...) (from asgi_toolkit.middleware import Middleware)"
+            )
+        else:
+            message = (
+                f"middleware=[...] holds {_shown(entry)}, not a Middleware(...) spec: list each "
+                "one as Middleware(SomeMiddleware, ...its options) "
+                "(from asgi_toolkit.middleware import Middleware)"
+            )
+        super().__init__(message)
+
+
+def _shown(entry: Any) -> str:
+    """A short account of a wrong entry: a built middleware shows its class, a tuple its size."""
+    if isinstance(entry, tuple):
+        return f"a tuple of {len(entry)} ({', '.join(map(repr, entry))[:80]})"
+    if callable(entry):
+        return f"a {type(entry).__name__} already built (give the class, not an instance)"
+    return repr(entry)[:80]
+
+
 class UnsupportedData(RuntimeError):
     """A message did not decode as the endpoint's `encoding` says.
 
@@ -56,6 +113,9 @@ class UnsupportedData(RuntimeError):
 
 
 __all__ = [
+    "InvalidEndpoint",
+    "InvalidMethods",
+    "InvalidMiddleware",
     "NoMatchFound",
     "PathParamError",
     "UnsupportedData",

@@ -16,9 +16,10 @@ from asgi_protocol.types import ASGIApp, Lifespan, Receive, Scope, Send
 from asgi_responses import RedirectResponse
 from asgi_routing._index import RouteIndex
 from asgi_routing._limits import SCOPE_KEY, applies_body_limits, call_with_limit, check_limit
-from asgi_routing._utils import http_error, wrap_middleware
+from asgi_routing._utils import http_error
 from asgi_routing.convertors import Convertor
 from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.middleware_stack import wrap_middleware
 from asgi_routing.patterns import compile_path
 from asgi_routing.routes import (
     FULL_MATCH,

@@ -9,9 +9,10 @@ parameter conversion.
 from __future__ import annotations
 
 import enum
+import inspect
 import re
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import Any, cast
 
 from asgi_protocol.datastructures import URLPath
 from asgi_protocol.paths import get_route_path
@@ -22,10 +23,10 @@ from asgi_routing._utils import (
     get_name,
     http_error,
     is_plain_function,
-    wrap_middleware,
 )
 from asgi_routing.convertors import Convertor
-from asgi_routing.exceptions import NoMatchFound
+from asgi_routing.exceptions import InvalidEndpoint, InvalidMethods, NoMatchFound, PathParamError
+from asgi_routing.middleware_stack import wrap_middleware
 from asgi_routing.patterns import compile_path
 from asgi_routing.wrappers import request_response, websocket_session
 from asgi_websockets import WebSocketClose
@@ -62,7 +63,10 @@ def replace_params(
     for i in range(1, len(parts), 2):
         key = parts[i]
         if key in remaining:
-            parts[i] = param_convertors[key].to_string(remaining.pop(key))
+            try:
+                parts[i] = param_convertors[key].to_string(remaining.pop(key))
+            except PathParamError as exc:  # name the parameter and the route it belongs to
+                raise PathParamError(f"Path parameter {key!r} of {path!r} {exc}") from exc
         else:
             parts[i] = "{" + key + "}"
     return "".join(parts), remaining
@@ -135,6 +139,40 @@ def convert_params(
     return path_params
 
 
+def endpoint_app(path: str, endpoint: Any, base: str, connection: str) -> ASGIApp:
+    """The app of a route whose endpoint is no function: the endpoint itself, if it can serve.
+
+    Not callable: refused when the route is made. A class serves only if its instances are
+    awaitable (HTTPEndpoint and WebSocketEndpoint are); any other class gives an app that
+    raises InvalidEndpoint at each connection, saying what to write. Not when the route is
+    made: such a route still has its repr and url (Starlette's own tests build one).
+    """
+    if not callable(endpoint):
+        raise InvalidEndpoint(
+            endpoint,
+            f"The endpoint of {path!r} is {endpoint!r}, which is not callable: give a function "
+            f"`async def name({connection})`, a {base} subclass or an ASGI app",
+        )
+    if not inspect.isclass(endpoint) or hasattr(endpoint, "__await__"):
+        return cast(ASGIApp, endpoint)
+    name = endpoint.__name__
+    fix = (
+        f"its instances are ASGI apps: give one, {name}()"
+        if _instances_are_callable(endpoint)
+        else f"subclass {base}, or give a function `async def name({connection})`"
+    )
+    message = f"The endpoint of {path!r} is the class {name}, which is no {base}: {fix}"
+
+    async def refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        raise InvalidEndpoint(endpoint, message)  # a new one each time: no tracebacks pile up
+
+    return refuse
+
+
+def _instances_are_callable(cls: type) -> bool:
+    return any("__call__" in vars(klass) for klass in cls.__mro__)
+
+
 class Route(BaseRoute):
     """An HTTP endpoint at a path: a function taking a Request, or any ASGI app / class."""
 
@@ -162,13 +200,15 @@ class Route(BaseRoute):
             if methods is None:
                 methods = ["GET"]
         else:
-            self.app = endpoint
+            self.app = endpoint_app(path, endpoint, "HTTPEndpoint", "request")
 
         self.app = wrap_middleware(self.app, middleware)
 
         if methods is None:
             self.methods: set[str] | None = None
         else:
+            if isinstance(methods, (str, bytes)) or not all(isinstance(m, str) for m in methods):
+                raise InvalidMethods(methods)
             self.methods = {method.upper() for method in methods}
             if "GET" in self.methods:
                 self.methods.add("HEAD")
@@ -250,7 +290,10 @@ class WebSocketRoute(BaseRoute):
         self.path = path
         self.endpoint = endpoint
         self.name = get_name(endpoint) if name is None else name
-        app: ASGIApp = websocket_session(endpoint) if is_plain_function(endpoint) else endpoint
+        if is_plain_function(endpoint):
+            app: ASGIApp = websocket_session(endpoint)
+        else:
+            app = endpoint_app(path, endpoint, "WebSocketEndpoint", "websocket")
         self.app = wrap_middleware(app, middleware)
         self.path_regex, self.path_format, self.param_convertors = compile_path(path)
 

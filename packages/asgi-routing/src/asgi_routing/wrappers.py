@@ -11,9 +11,10 @@ from asgi_protocol.exceptions import HTTPException, handled_above
 from asgi_protocol.jsontext import InvalidJSON
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
-from asgi_responses import Response
+from asgi_responses import NotAResponse, Response
 from asgi_responses._shared import http_exception_response
-from asgi_routing._utils import answer_in_place
+from asgi_routing._utils import answer_in_place, check_takes_connection, endpoint_name
+from asgi_routing.exceptions import InvalidEndpoint
 from asgi_websockets import WebSocket
 
 
@@ -42,6 +43,7 @@ def request_response(
     framework) nobody above knows our HTTPException, so an endpoint raising one gets its
     plain-text answer here.
     """
+    check_takes_connection(func, "request")
     call: Callable[[Request], Awaitable[Response]]
     if is_async_callable(func):
         call = cast(Callable[[Request], Awaitable[Response]], func)
@@ -65,7 +67,13 @@ def request_response(
                 await http_exception_response(exc)(scope, receive, send)
                 return
             raise
-        await response(scope, receive, send)
+        try:
+            await response(scope, receive, send)
+        except Exception:
+            # Only on failure: was it no response at all (a dict, None, a coroutine)?
+            if NotAResponse.explains(response):
+                raise NotAResponse(f"Endpoint {endpoint_name(func)!r}", response) from None
+            raise
 
     return app
 
@@ -79,14 +87,13 @@ def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
     this WebSocket.
     """
 
+    check_takes_connection(func, "websocket")
+
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive=receive, send=send)
         session = func(websocket)
         if not inspect.isawaitable(session):
-            raise TypeError(
-                f"WebSocket endpoint {func!r} returned {type(session).__name__}, not an "
-                "awaitable: make it an async function"
-            )
+            raise InvalidEndpoint(func, _not_awaitable(func, session))
         try:
             await session
         except Exception as exc:
@@ -96,6 +103,14 @@ def websocket_session(func: Callable[[WebSocket], Awaitable[None]]) -> ASGIApp:
                 raise
 
     return app
+
+
+def _not_awaitable(func: Callable[..., Any], session: object) -> str:
+    name = endpoint_name(func)
+    return (
+        f"WebSocket endpoint {name!r} returned {type(session).__name__}, not an awaitable: "
+        f"define it as `async def {name}(websocket)`"
+    )
 
 
 __all__ = ["RoutedRequest", "request_response", "websocket_session"]

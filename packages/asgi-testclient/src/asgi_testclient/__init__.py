@@ -15,7 +15,12 @@ from asgi_protocol.exceptions import WebSocketDisconnect
 from asgi_testclient._client import ASGI2App, ASGIInstance, TestClient
 from asgi_testclient._response import CookieJar, Headers, TestResponse
 from asgi_testclient._websocket import WebSocketTestSession
-from asgi_testclient.exceptions import ASGIProtocolError, NoResponseError, WebSocketDenialResponse
+from asgi_testclient.exceptions import (
+    ASGIProtocolError,
+    NoResponseError,
+    NotAnApp,
+    WebSocketDenialResponse,
+)
 
 __version__ = "0.1.0"
 
@@ -31,6 +36,7 @@ __all__ = [
     "LifespanShutdownFailed",
     "LifespanStartupFailed",
     "NoResponseError",
+    "NotAnApp",
     "TestClient",
     "TestResponse",
     "WebSocketDenialResponse",

@@ -25,6 +25,7 @@ from asgi_testclient._response import CookieJar, TestResponse
 from asgi_testclient._scope import header_mapping
 from asgi_testclient._transport import ASGIAdapter, StreamingBody
 from asgi_testclient._websocket import WebSocketTestSession, open_websocket
+from asgi_testclient.exceptions import NotAnApp
 
 _SCHEMES = ("http://", "https://", "ws://", "wss://")
 
@@ -43,12 +44,22 @@ def _is_asgi2(app: Any) -> TypeGuard[ASGI2App]:
     call = app if inspect.isfunction(app) or inspect.ismethod(app) else None
     if call is None or inspect.iscoroutinefunction(call):
         return False
+    return _positional_parameters(call) == 1
+
+
+def _is_an_app_class(app: Any) -> TypeGuard[type]:
+    """A class whose instances are ASGI 3 apps (`__call__(self, scope, receive, send)`), given
+    where one of its instances belongs; an ASGI 2 class's `__call__` takes two."""
+    call = inspect.getattr_static(app, "__call__", None) if inspect.isclass(app) else None
+    return inspect.isfunction(call) and _positional_parameters(call) == 4
+
+
+def _positional_parameters(func: Callable[..., Any]) -> int | None:
     try:
-        parameters = inspect.signature(call).parameters.values()
+        parameters = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-        return False
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional) == 1
+        return None
+    return len([p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
 
 
 class _ASGI2Adapter:
@@ -102,6 +113,8 @@ class TestClient(requests.Session):
         follow_redirects: bool = True,
         client: tuple[str, int] = ("testclient", 50000),
     ) -> None:
+        if _is_an_app_class(app):
+            raise NotAnApp(app)
         super().__init__()
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -87,14 +87,25 @@ class TestResponse(requests.Response):
         #: them) when the app announced trailers, "http.response.debug" when it sent debug info.
         self.extensions: dict[str, Any] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        # `response.template` / `response.context` of a template response (Starlette's client
-        # sets them from the debug extension); absent otherwise.
-        if name in ("template", "context"):
-            debug = self.__dict__.get("extensions", {}).get("http.response.debug", {})
-            if name in debug:
-                return debug[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    # `template` and `context` are properties, not a `__getattr__`: Python calls `__getattr__`
+    # whenever a property raises AttributeError, so one would replace an AttributeError the
+    # app raised while `content` was read (a state the lifespan never set) with its own.
+
+    @property
+    def template(self) -> Any:
+        """The template of a template response (Starlette's client has it); absent otherwise."""
+        return self._debug_info("template")
+
+    @property
+    def context(self) -> Any:
+        """The context of a template response (Starlette's client has it); absent otherwise."""
+        return self._debug_info("context")
+
+    def _debug_info(self, name: str) -> Any:
+        debug = self.__dict__.get("extensions", {}).get("http.response.debug", {})
+        if name not in debug:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return debug[name]
 
     @property
     def reason_phrase(self) -> str:

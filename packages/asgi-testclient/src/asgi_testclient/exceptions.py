@@ -22,6 +22,18 @@ class ASGIProtocolError(RuntimeError, AssertionError):
     """The app sent a message that is not valid at this point of the ASGI conversation."""
 
 
+class NotAnApp(TypeError):
+    """`TestClient(App)`: the class of an app where the app, an instance of it, belongs."""
+
+    def __init__(self, app: type) -> None:
+        self.app = app
+        name = app.__name__
+        super().__init__(
+            f"TestClient got the class {name}, not an app: create the app first and pass it, "
+            f"TestClient({name}(...))"
+        )
+
+
 class WebSocketDenialResponse(WebSocketDisconnect):
     """The app refused a websocket handshake with an HTTP response (the denial extension)."""
 
@@ -48,3 +60,6 @@ class WebSocketDenialResponse(WebSocketDisconnect):
 
     def json(self, **kwargs: Any) -> Any:
         return self.response.json(**kwargs)
+
+
+__all__ = ["ASGIProtocolError", "NoResponseError", "NotAnApp", "WebSocketDenialResponse"]
