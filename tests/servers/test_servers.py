@@ -160,7 +160,7 @@ def test_zz_output_after_stop(served: Served) -> None:
     assert "ClientDisconnect" not in output, output
     if served.server in NO_LIFESPAN:
         # Daphne logs the /signup failure about 1 s later (if it is still up): only that one.
-        known = "AttributeError: 'State' object has no attribute 'signups'"
+        known = "StateNotSet: 'State' object has no attribute 'signups'"
         assert tracebacks == output.count(known), output
     else:
         assert tracebacks == 0, output
