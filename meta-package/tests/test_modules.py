@@ -9,8 +9,11 @@ import asgi_lifetime
 import asgi_middleware
 import asgi_middleware.base
 import asgi_middleware.body_limit
+import asgi_middleware.csrf
 import asgi_middleware.gzip
 import asgi_middleware.opentelemetry
+import asgi_middleware.requestid
+import asgi_middleware.timeout
 import asgi_protocol.concurrency
 import asgi_protocol.config
 import asgi_protocol.datastructures
@@ -174,6 +177,18 @@ EXPECTED = {
     "middleware.compression": ({"CompressionMiddleware"}, asgi_middleware),
     "middleware.proxyheaders": ({"ProxyHeadersMiddleware"}, asgi_middleware),
     "middleware.opentelemetry": ({"OpenTelemetryMiddleware"}, asgi_middleware.opentelemetry),
+    "middleware.requestid": (
+        {"RequestIdMiddleware", "RequestIdFilter", "current_request_id", "REQUEST_ID_SCOPE_KEY"},
+        asgi_middleware.requestid,
+    ),
+    "middleware.csrf": (
+        {"CSRFMiddleware", "get_csrf_token", "CSRF_TOKEN_SCOPE_KEY"},
+        asgi_middleware.csrf,
+    ),
+    "middleware.timeout": (
+        {"TimeoutMiddleware", "TIMEOUT_SCOPE_KEY"},
+        asgi_middleware.timeout,
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, errors.
+"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, errors,
+request ids, CSRF and timeouts.
 
 Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
 """
@@ -9,6 +10,7 @@ from asgi_middleware.base import BaseHTTPMiddleware
 from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
+from asgi_middleware.csrf import CSRFMiddleware, get_csrf_token
 from asgi_middleware.errors import ServerErrorMiddleware
 from asgi_middleware.exception_handlers import ExceptionMiddleware
 from asgi_middleware.exceptions import AuthenticationError, SessionTooLarge
@@ -24,7 +26,9 @@ from asgi_middleware.identity import (
     requires,
 )
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
+from asgi_middleware.requestid import RequestIdFilter, RequestIdMiddleware, current_request_id
 from asgi_middleware.sessions import Session, SessionMiddleware
+from asgi_middleware.timeout import TimeoutMiddleware
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
 __version__ = "0.1.0"
@@ -37,6 +41,7 @@ __all__ = [
     "BaseHTTPMiddleware",
     "BaseUser",
     "CORSMiddleware",
+    "CSRFMiddleware",
     "CompressionMiddleware",
     "ExceptionMiddleware",
     "GZipMiddleware",
@@ -45,13 +50,18 @@ __all__ = [
     "MiddlewareFactory",
     "ProxyHeadersMiddleware",
     "RequestBodyLimitMiddleware",
+    "RequestIdFilter",
+    "RequestIdMiddleware",
     "ServerErrorMiddleware",
     "Session",
     "SessionMiddleware",
     "SessionTooLarge",
     "SimpleUser",
+    "TimeoutMiddleware",
     "TrustedHostMiddleware",
     "UnauthenticatedUser",
+    "current_request_id",
+    "get_csrf_token",
     "has_required_scope",
     "requires",
 ]
