@@ -150,6 +150,7 @@ def test_the_requests_own_origin_passes(origin: str) -> None:
         ("http://user@testserver", "http://user@testserver"),  # no host by the hosts rule
         ("testserver", "testserver"),
         ("x" * 500, "x" * 100),  # quoted, but not whole
+        ("http://" + "a" * 500, "http://" + "a" * 93),  # a host, but a long one
     ],
 )
 def test_origins_that_are_not_ours(origin: str, shown: str) -> None:

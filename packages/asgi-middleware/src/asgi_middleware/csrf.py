@@ -191,8 +191,8 @@ class CSRFMiddleware:
         origin = parse_origin(value)
         if origin is not None and self.trusted(origin, scope):
             return None
-        shown = _shown(origin) if origin is not None else value[:_SHOWN]
-        return f"CSRF: {which} {shown} is not trusted"
+        shown = _shown(origin) if origin is not None else value
+        return f"CSRF: {which} {shown[:_SHOWN]} is not trusted"
 
     def exempt(self, scope: Scope) -> bool:
         path: str = scope.get("path", "")
