@@ -9,9 +9,12 @@ import asgi_lifetime
 import asgi_middleware
 import asgi_middleware.base
 import asgi_middleware.body_limit
+import asgi_middleware.csrf
 import asgi_middleware.gzip
 import asgi_middleware.opentelemetry
 import asgi_middleware.ratelimit
+import asgi_middleware.requestid
+import asgi_middleware.timeout
 import asgi_protocol.concurrency
 import asgi_protocol.config
 import asgi_protocol.datastructures
@@ -178,6 +181,18 @@ EXPECTED = {
     "middleware.ratelimit": (
         {"MemoryStore", "RateLimitMiddleware", "RateLimitStore", "client_address"},
         asgi_middleware.ratelimit,
+    ),
+    "middleware.requestid": (
+        {"RequestIdMiddleware", "RequestIdFilter", "current_request_id", "REQUEST_ID_SCOPE_KEY"},
+        asgi_middleware.requestid,
+    ),
+    "middleware.csrf": (
+        {"CSRFMiddleware", "get_csrf_token", "CSRF_TOKEN_SCOPE_KEY"},
+        asgi_middleware.csrf,
+    ),
+    "middleware.timeout": (
+        {"TimeoutMiddleware", "TIMEOUT_SCOPE_KEY"},
+        asgi_middleware.timeout,
     ),
 }
 

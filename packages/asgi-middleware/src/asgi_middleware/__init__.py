@@ -1,5 +1,5 @@
-"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, rate limits,
-errors.
+"""Pure ASGI middleware: CORS, compression, hosts, HTTPS, proxies, sessions, auth, errors,
+rate limits, request ids, CSRF and timeouts.
 
 Each middleware is a plain ASGI app wrapping another, usable in front of any ASGI app.
 """
@@ -10,6 +10,7 @@ from asgi_middleware.base import BaseHTTPMiddleware
 from asgi_middleware.body_limit import RequestBodyLimitMiddleware
 from asgi_middleware.compression import CompressionMiddleware
 from asgi_middleware.cors import CORSMiddleware
+from asgi_middleware.csrf import CSRFMiddleware, get_csrf_token
 from asgi_middleware.errors import ServerErrorMiddleware
 from asgi_middleware.exception_handlers import ExceptionMiddleware
 from asgi_middleware.exceptions import AuthenticationError, RateLimitStoreError, SessionTooLarge
@@ -26,7 +27,9 @@ from asgi_middleware.identity import (
 )
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
 from asgi_middleware.ratelimit import MemoryStore, RateLimitMiddleware, RateLimitStore
+from asgi_middleware.requestid import RequestIdFilter, RequestIdMiddleware, current_request_id
 from asgi_middleware.sessions import Session, SessionMiddleware
+from asgi_middleware.timeout import TimeoutMiddleware
 from asgi_middleware.trustedhost import TrustedHostMiddleware
 
 __version__ = "0.1.0"
@@ -39,6 +42,7 @@ __all__ = [
     "BaseHTTPMiddleware",
     "BaseUser",
     "CORSMiddleware",
+    "CSRFMiddleware",
     "CompressionMiddleware",
     "ExceptionMiddleware",
     "GZipMiddleware",
@@ -51,13 +55,18 @@ __all__ = [
     "RateLimitStore",
     "RateLimitStoreError",
     "RequestBodyLimitMiddleware",
+    "RequestIdFilter",
+    "RequestIdMiddleware",
     "ServerErrorMiddleware",
     "Session",
     "SessionMiddleware",
     "SessionTooLarge",
     "SimpleUser",
+    "TimeoutMiddleware",
     "TrustedHostMiddleware",
     "UnauthenticatedUser",
+    "current_request_id",
+    "get_csrf_token",
     "has_required_scope",
     "requires",
 ]

@@ -296,12 +296,12 @@ def debug_html(
 
     title = clean(f"{type(exc).__name__}: {exc}")
     facts = _facts(when)
-    meta = clean(f"{request.line} · {facts[0][1]}" if request else facts[0][1])
+    meta = clean(f"{request.heading} · {facts[0][1]}" if request else facts[0][1])
     body = "".join(
         _exception_html(item, link, frames, clean, clean_value) for item, link, frames in chain
     )
     request_html = _request_html(request, clean, clean) if request else ""
-    text = clean(_text(exc, request.line if request else "", redactor, when))
+    text = clean(_text(exc, request.heading if request else "", redactor, when))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -1,5 +1,6 @@
-"""What the debug page shows of the failed request: its line and client, then its query
-parameters, form fields, cookies and headers, each table masked by the page's Redactor.
+"""What the debug page shows of the failed request: its line, its id (RequestIdMiddleware's,
+when one ran inside or outside the page's middleware) and client, then its query parameters,
+form fields, cookies and headers, each table masked by the page's Redactor.
 
 The body is never read here: a form shows only when the app parsed it (asgi_requests leaves it
 under FORM_SCOPE_KEY), since reading a body for a page could block on a client, or hit a limit
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from asgi_middleware._redact import HIDDEN, Redactor
+from asgi_middleware.requestid import REQUEST_ID_SCOPE_KEY
 from asgi_protocol.datastructures import FormData, UploadFile
 from asgi_requests import FORM_SCOPE_KEY, Request, parse_options_header
 
@@ -33,6 +35,14 @@ class RequestDetails:
     line: str  # "GET http://host/path?query"
     client: str
     tables: Sequence[Table]
+    request_id: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The line, and the request's id when it has one: what the page's top says."""
+        return (
+            self.line if self.request_id is None else f"{self.line} (request id {self.request_id})"
+        )
 
 
 def _field(value: str | UploadFile) -> str:
@@ -71,8 +81,10 @@ def request_details(request: Request, redactor: Redactor) -> RequestDetails:
         Table("Headers", headers),
     ]
     client = request.client
+    request_id = request.scope.get(REQUEST_ID_SCOPE_KEY)
     return RequestDetails(
         f"{request.method} {request.url}",
         f"{client.host}:{client.port}" if client else "unknown",
         tables,
+        request_id if isinstance(request_id, str) else None,
     )

@@ -5,16 +5,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 
+from asgi_middleware._close import policy_close
 from asgi_middleware.exceptions import AuthenticationError
 from asgi_middleware.identity import AuthCredentials, AuthenticationBackend, UnauthenticatedUser
-from asgi_protocol.status import WS_1008_POLICY_VIOLATION
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import HTTPConnection
 from asgi_responses import PlainTextResponse, Response
 
 ErrorHandler = Callable[[HTTPConnection, AuthenticationError], Response | Awaitable[Response]]
-# A WebSocket close reason is at most 123 bytes of UTF-8.
-MAX_CLOSE_REASON = 123
 
 
 class AuthenticationMiddleware:
@@ -59,10 +57,7 @@ class AuthenticationMiddleware:
         self, conn: HTTPConnection, exc: AuthenticationError, receive: Receive, send: Send
     ) -> None:
         if conn.scope["type"] == "websocket":
-            reason = str(exc).encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
-            await send(
-                {"type": "websocket.close", "code": WS_1008_POLICY_VIOLATION, "reason": reason}
-            )
+            await send(policy_close(str(exc)))
             return
         response = self.on_error(conn, exc)
         if inspect.isawaitable(response):

@@ -81,7 +81,7 @@ class ServerErrorMiddleware:
         details = request_details(request, redactor)
         if "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(debug_html(exc, details, redactor), status_code=500)
-        return PlainTextResponse(debug_text(exc, details.line, redactor), status_code=500)
+        return PlainTextResponse(debug_text(exc, details.heading, redactor), status_code=500)
 
     def error_response(self, request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)

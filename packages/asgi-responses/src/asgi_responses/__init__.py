@@ -2,6 +2,7 @@
 
 from asgi_responses._base import Response
 from asgi_responses._conditional import NOT_MODIFIED_HEADERS, is_not_modified
+from asgi_responses._cookies import cookie_header_value
 from asgi_responses._disconnect import send_or_client_disconnect
 from asgi_responses._file import FileResponse, content_disposition
 from asgi_responses._ranges import parse_range
@@ -52,6 +53,7 @@ __all__ = [
     "SyncContentStream",
     "UJSONResponse",
     "content_disposition",
+    "cookie_header_value",
     "is_not_modified",
     "parse_range",
     "send_or_client_disconnect",
