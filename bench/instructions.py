@@ -6,13 +6,17 @@ instructions the interpreter runs for a request does not. Each scenario is run u
 and the difference divided by N is the cost of one request. Compare two checkouts by running
 this in each: a change that adds work to the hot path shows as more instructions.
 
-    python -m bench.instructions [--requests 1000] [scenario ...]
+    python -m bench.instructions [--requests 1000] [--wrap module:Class] [scenario ...]
+
+`--wrap asgi_middleware.timeout:TimeoutMiddleware` serves the app wrapped in that middleware
+(its defaults): the difference to a run without it is what the middleware costs per request.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import re
 import shutil
@@ -29,12 +33,20 @@ WARM_UP = 50
 TOTAL = re.compile(r"^summary:\s+(\d+)", re.MULTILINE)
 
 
-def serve(name: str, count: int) -> None:
+def wrap_app(app: Any, wrap: str | None) -> Any:
+    """`app` inside the middleware class named `module:Class` (None: `app` itself)."""
+    if wrap is None:
+        return app
+    module, _, name = wrap.partition(":")
+    return getattr(importlib.import_module(module), name)(app)
+
+
+def serve(name: str, count: int, wrap: str | None = None) -> None:
     """Run WARM_UP + `count` requests of scenario `name` through our app (the measured child)."""
     from bench.apps import ours
 
     scenario = next(s for s in SCENARIOS if s.name == name)
-    app = ours.middleware_app if scenario.middleware else ours.app
+    app = wrap_app(ours.middleware_app if scenario.middleware else ours.app, wrap)
     template = make_scope(scenario)
     message = {"type": "http.request", "body": scenario.body, "more_body": False}
 
@@ -52,8 +64,8 @@ def serve(name: str, count: int) -> None:
     asyncio.run(main())
 
 
-def instructions(name: str, count: int, workdir: Path) -> int:
-    out = workdir / f"{name}-{count}.callgrind"
+def instructions(name: str, count: int, workdir: Path, wrap: str | None = None) -> int:
+    out = workdir / f"{name}-{count}-{(wrap or 'bare').replace(':', '.')}.callgrind"
     subprocess.run(
         [
             "valgrind",
@@ -65,6 +77,7 @@ def instructions(name: str, count: int, workdir: Path) -> int:
             "--serve",
             name,
             str(count),
+            *(["--wrap", wrap] if wrap else []),
         ],
         check=True,
         capture_output=True,
@@ -79,21 +92,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--serve", nargs=2, metavar=("SCENARIO", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--wrap", metavar="MODULE:CLASS", help="serve the app inside this middleware"
+    )
     parser.add_argument("scenarios", nargs="*", default=[s.name for s in SCENARIOS])
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
+        serve(args.serve[0], int(args.serve[1]), args.wrap)
         return
     if shutil.which("valgrind") is None:
         sys.exit("bench.instructions needs valgrind (Debian: apt-get install valgrind)")
+    inside = f", the app inside {args.wrap}" if args.wrap else ""
     print(
-        f"Instructions per request (callgrind, {args.requests} requests, CPython {sys.version.split()[0]})"
+        f"Instructions per request (callgrind, {args.requests} requests{inside}, "
+        f"CPython {sys.version.split()[0]})"
     )
     print("| scenario | instructions |\n|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.scenarios:
-            busy = instructions(name, args.requests, Path(tmp))
-            idle = instructions(name, 0, Path(tmp))
+            busy = instructions(name, args.requests, Path(tmp), args.wrap)
+            idle = instructions(name, 0, Path(tmp), args.wrap)
             print(f"| {name} | {(busy - idle) // args.requests:,} |", flush=True)
 
 
