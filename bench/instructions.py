@@ -6,15 +6,17 @@ instructions the interpreter runs for a request does not. Each scenario is run u
 and the difference divided by N is the cost of one request. Compare two checkouts by running
 this in each: a change that adds work to the hot path shows as more instructions.
 
-    python -m bench.instructions [--requests 1000] [--wrap ratelimit] [scenario ...]
+    python -m bench.instructions [--requests 1000] [--wrap module:Class] [scenario ...]
 
-`--wrap NAME` serves the app inside one more layer (bench.ratelimit.WRAPS), to price that layer.
+`--wrap asgi_middleware.timeout:TimeoutMiddleware` serves the app wrapped in that middleware
+(its defaults): the difference to a run without it is what the middleware costs per request.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import re
 import shutil
@@ -31,15 +33,25 @@ WARM_UP = 50
 TOTAL = re.compile(r"^summary:\s+(\d+)", re.MULTILINE)
 
 
+def wrap_app(app: Any, wrap: str | None) -> Any:
+    """`app` inside the middleware class named `module:Class`, or a layer bench.ratelimit
+    builds by name (`ratelimit`: it needs a store); None: `app` itself."""
+    if wrap is None:
+        return app
+    from bench.ratelimit import WRAPS
+
+    if wrap in WRAPS:
+        return WRAPS[wrap](app)
+    module, _, name = wrap.partition(":")
+    return getattr(importlib.import_module(module), name)(app)
+
+
 def serve(name: str, count: int, wrap: str | None = None) -> None:
     """Run WARM_UP + `count` requests of scenario `name` through our app (the measured child)."""
     from bench.apps import ours
-    from bench.ratelimit import WRAPS
 
     scenario = next(s for s in SCENARIOS if s.name == name)
-    app = ours.middleware_app if scenario.middleware else ours.app
-    if wrap is not None:
-        app = WRAPS[wrap](app)
+    app = wrap_app(ours.middleware_app if scenario.middleware else ours.app, wrap)
     template = make_scope(scenario)
     message = {"type": "http.request", "body": scenario.body, "more_body": False}
 
@@ -58,7 +70,7 @@ def serve(name: str, count: int, wrap: str | None = None) -> None:
 
 
 def instructions(name: str, count: int, workdir: Path, wrap: str | None = None) -> int:
-    out = workdir / f"{name}-{count}-{wrap}.callgrind"
+    out = workdir / f"{name}-{count}-{(wrap or 'bare').replace(':', '.')}.callgrind"
     subprocess.run(
         [
             "valgrind",
@@ -85,7 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--serve", nargs=2, metavar=("SCENARIO", "COUNT"), help=argparse.SUPPRESS)
-    parser.add_argument("--wrap", choices=["ratelimit"], help="one more layer around the app")
+    parser.add_argument(
+        "--wrap", metavar="MODULE:CLASS", help="serve the app inside this middleware"
+    )
     parser.add_argument("scenarios", nargs="*", default=[s.name for s in SCENARIOS])
     args = parser.parse_args()
     if args.serve:
@@ -93,8 +107,10 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         sys.exit("bench.instructions needs valgrind (Debian: apt-get install valgrind)")
+    inside = f", the app inside {args.wrap}" if args.wrap else ""
     print(
-        f"Instructions per request (callgrind, {args.requests} requests, CPython {sys.version.split()[0]})"
+        f"Instructions per request (callgrind, {args.requests} requests{inside}, "
+        f"CPython {sys.version.split()[0]})"
     )
     print("| scenario | instructions |\n|---|---|")
     with tempfile.TemporaryDirectory() as tmp:

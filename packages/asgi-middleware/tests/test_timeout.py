@@ -148,6 +148,69 @@ def test_a_cancellation_from_outside_is_not_a_504() -> None:
     assert sent == []
 
 
+def test_a_cancellation_from_outside_after_ours_goes_on() -> None:
+    async def cancelled_twice(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await asyncio.sleep(LONG)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # the server's, arriving while ours is being handled
+            await asyncio.sleep(0)
+
+    async def main() -> list[Any]:
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        app = TimeoutMiddleware(cancelled_twice, timeout=SHORT)
+        with pytest.raises(asyncio.CancelledError):
+            await app({"type": "http"}, None, send)  # type: ignore[arg-type]
+        return sent
+
+    assert asyncio.run(main()) == []  # no 504: the task is going away
+
+
+def test_requests_on_one_loop_share_its_watch() -> None:
+    app = TimeoutMiddleware(sleeper(LONG), timeout=SHORT)
+
+    async def one(delay: float) -> int:
+        await asyncio.sleep(delay)
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        await app({"type": "http"}, None, send)  # type: ignore[arg-type]
+        return int(sent[0]["status"])
+
+    async def main() -> list[int]:
+        return await asyncio.gather(one(0), one(0), one(SHORT / 2), one(SHORT * 3))
+
+    began = time.monotonic()
+    assert asyncio.run(main()) == [504] * 4  # each at its own time, none early or lost
+    assert time.monotonic() - began < SHORT * 4 + 0.5
+
+
+def test_not_in_a_task() -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[BaseException] = loop.create_future()
+
+        def drive() -> None:  # a coroutine stepped by hand, from a callback: no task
+            coroutine = TimeoutMiddleware(sleeper(0))({"type": "http"}, None, None)  # type: ignore[arg-type]
+            try:
+                coroutine.send(None)
+            except RuntimeError as exc:
+                done.set_result(exc)
+
+        loop.call_soon(drive)
+        assert "must run in an asyncio task" in str(await done)
+
+    asyncio.run(main())
+
+
 def test_the_scope_key_is_gone_afterwards() -> None:
     scope: dict[str, Any] = {"type": "http"}
     seen: list[Any] = []
@@ -167,8 +230,15 @@ def nested(outer: float, inner: float, app: ASGIApp) -> ASGIApp:
 
 
 def test_a_shorter_inner_limit_wins() -> None:
+    began = time.monotonic()
     sent = run(nested(LONG, SHORT, sleeper(LONG)), {"type": "http"})
     assert sent[0]["status"] == 504
+    assert time.monotonic() - began < LONG / 2  # the inner limit's time, not the outer's
+
+
+def test_never_before_the_limit() -> None:
+    sent = run(TimeoutMiddleware(sleeper(0.1), timeout=0.3), {"type": "http"})
+    assert (sent[0]["status"], sent[1]["body"]) == (200, b"slept")
 
 
 def test_a_longer_inner_limit_wins() -> None:

@@ -9,12 +9,14 @@ re-raised. An answer already started is left alone: it runs to its end, however 
 
 Per app and per route: `App(middleware=[Middleware(TimeoutMiddleware, timeout=30)])` and
 `Route(..., middleware=[Middleware(TimeoutMiddleware, timeout=2)])`. Limits don't stack: the
-outermost TimeoutMiddleware keeps one timer per request (in the scope under TIMEOUT_SCOPE_KEY),
-and one further in sets it to its own limit, from when the request reaches it, until its app
-returns: the innermost wins, shorter or longer. WebSocket and lifespan scopes pass untouched.
+outermost TimeoutMiddleware keeps one deadline per request (in the scope under
+TIMEOUT_SCOPE_KEY), and one further in sets it to its own limit, from when the request reaches
+it, until its app returns: the innermost wins, shorter or longer. Deadlines are watched in
+10 ms slots (asgi_middleware._deadlines: no timer per request), so a handler is cancelled at
+most 10 ms after its limit, never before. WebSocket and lifespan scopes pass untouched.
 
 A sync endpoint runs in a thread, which nothing can stop: the client gets its 504 on time, and
-the thread runs to its end, its answer going nowhere.
+the thread runs to its end (or, when it had not started yet, never), its answer going nowhere.
 """
 
 from __future__ import annotations
@@ -23,44 +25,30 @@ import asyncio
 import logging
 import math
 
+from asgi_middleware._deadlines import Deadline, Watch
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_responses import PlainTextResponse
 
 logger = logging.getLogger(__name__)
 
-# The request's _Deadline, for a TimeoutMiddleware further in (a route's) to set.
+# The request's Deadline, for a TimeoutMiddleware further in (a route's) to set.
 TIMEOUT_SCOPE_KEY = "asgi_toolkit.timeout"
 
 
-class _Deadline:
-    """One request's timer, shared by every TimeoutMiddleware the request passes through."""
-
-    __slots__ = ("limit", "started", "timer")
-
-    def __init__(self, timer: asyncio.Timeout, limit: float) -> None:
-        self.timer = timer
-        self.limit = limit  # the limit in force, for the log line
-        self.started = False  # the app began its answer: no timer any more
-
-    def running(self) -> bool:
-        return not self.started and not self.timer.expired()
-
-    async def within(
-        self, limit: float, app: ASGIApp, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        """Run `app` under `limit` from now instead of the outer limit, which then resumes."""
-        if not self.running():  # too late to set a limit: the answer began, or time is up
-            await app(scope, receive, send)
-            return
-        timer, outer = self.timer, (self.timer.when(), self.limit)
-        timer.reschedule(asyncio.get_running_loop().time() + limit)
-        self.limit = limit
-        try:
-            await app(scope, receive, send)
-        finally:
-            if self.running():
-                timer.reschedule(outer[0])
-                self.limit = outer[1]
+async def _within(
+    deadline: Deadline, limit: float, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Run `app` under `limit` from now instead of the outer limit, which then resumes."""
+    if not deadline.running():  # too late to set a limit: the answer began, or time is up
+        await app(scope, receive, send)
+        return
+    outer_limit = deadline.limit
+    outer_when = deadline.reset(limit)
+    try:
+        await app(scope, receive, send)
+    finally:
+        if deadline.running():
+            deadline.restore(outer_when, outer_limit)
 
 
 def _seconds(timeout: float) -> float:
@@ -75,36 +63,45 @@ class TimeoutMiddleware:
     def __init__(self, app: ASGIApp, timeout: float = 30.0) -> None:
         self.app = app
         self.timeout = _seconds(timeout)
+        self._watch: Watch | None = None  # for the loop serving us (a new loop, a new watch)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         outer = scope.get(TIMEOUT_SCOPE_KEY)
-        if isinstance(outer, _Deadline):  # a TimeoutMiddleware further out owns the timer
-            await outer.within(self.timeout, self.app, scope, receive, send)
+        if isinstance(outer, Deadline):  # a TimeoutMiddleware further out owns the deadline
+            await _within(outer, self.timeout, self.app, scope, receive, send)
             return
-        timer = asyncio.timeout(self.timeout)
-        deadline = scope[TIMEOUT_SCOPE_KEY] = _Deadline(timer, self.timeout)
+        loop = asyncio.get_running_loop()
+        watch = self._watch
+        if watch is None or watch.loop is not loop:
+            watch = self._watch = Watch(loop)
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("TimeoutMiddleware must run in an asyncio task")
+        deadline = scope[TIMEOUT_SCOPE_KEY] = Deadline(watch, task, self.timeout)
 
         async def send_in_time(message: Message) -> None:
             if not deadline.started:
-                if timer.expired():
+                if deadline.expired:
                     return  # from an app that swallowed its cancellation: the 504 answers
                 if message["type"] == "http.response.start":
-                    timer.reschedule(None)  # answering: the rest takes what it takes
-                    deadline.started = True
+                    deadline.started = True  # answering: the rest takes what it takes
+                    deadline.stop()
             await send(message)
 
         try:
-            async with timer:
-                await self.app(scope, receive, send_in_time)
-        except TimeoutError:
-            if not timer.expired():
-                raise  # the app's own (a client library's timeout, say): not ours to answer
+            await self.app(scope, receive, send_in_time)
+        except asyncio.CancelledError:
+            if not deadline.expired:
+                raise  # not ours: the server going down, say
         finally:
+            deadline.stop()
             scope.pop(TIMEOUT_SCOPE_KEY, None)
-        if timer.expired() and not deadline.started:
+        if deadline.expired:  # whether the app let our cancellation through or swallowed it
+            if task.uncancel() > deadline.cancelling:
+                raise asyncio.CancelledError  # somebody else asked for one too: theirs goes on
             logger.warning(
                 "%s %r ran past its %gs limit: cancelled, answered 504",
                 scope.get("method"),
