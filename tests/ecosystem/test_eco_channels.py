@@ -3,20 +3,7 @@
 import json
 from pathlib import Path
 
-import django
 import pytest
-from django.conf import settings
-
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="ecosystem-tests",
-        INSTALLED_APPS=["channels"],
-        USE_TZ=True,
-        ALLOWED_HOSTS=["*"],
-    )
-    django.setup()
-
 from channels.generic.http import AsyncHttpConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter

@@ -3,19 +3,6 @@
 import asyncio
 import json
 
-import django
-from django.conf import settings
-
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="ecosystem-tests",
-        INSTALLED_APPS=["channels"],
-        USE_TZ=True,
-        ALLOWED_HOSTS=["*"],
-    )
-    django.setup()
-
 import pytest
 from channels.generic.http import AsyncHttpConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
