@@ -1,6 +1,11 @@
-"""Our middleware and StaticFiles in front of a Django Channels application."""
+"""Our middleware and StaticFiles in front of a Django Channels application.
+
+The whole mix: request ids (outermost, so refusals carry one too), CORS, rate limiting, GZip and
+sessions around a router that sends /static to StaticFiles and the rest to Channels.
+"""
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -8,12 +13,24 @@ from channels.generic.http import AsyncHttpConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter
 
-from asgi_middleware import CORSMiddleware, GZipMiddleware, SessionMiddleware
+from asgi_middleware import (
+    CORSMiddleware,
+    GZipMiddleware,
+    RateLimitMiddleware,
+    RequestIdFilter,
+    RequestIdMiddleware,
+    SessionMiddleware,
+    current_request_id,
+)
+from asgi_protocol.types import ASGIApp
 from asgi_routing import Mount, Router
 from asgi_staticfiles import StaticFiles
-from asgi_testclient import TestClient
+from asgi_testclient import TestClient, WebSocketDisconnect
 
 BIG = "x" * 5000
+LIMIT = 12  # requests (and WebSocket connects) per client per minute
+MESSAGE_LIMIT = 3  # messages per WebSocket connection per minute
+log = logging.getLogger("tests.channels.consumer")
 
 
 class HttpConsumer(AsyncHttpConsumer):  # type: ignore[misc]
@@ -25,7 +42,10 @@ class HttpConsumer(AsyncHttpConsumer):  # type: ignore[misc]
             return
         if path == "/set":
             session["user"] = "ada"
-        payload = json.dumps({"path": path, "user": session.get("user")}).encode()
+        log.info("handled %s", path)
+        payload = json.dumps(
+            {"path": path, "user": session.get("user"), "request_id": current_request_id()}
+        ).encode()
         await self.send_response(200, payload, headers=[(b"content-type", b"application/json")])
 
 
@@ -34,11 +54,20 @@ class EchoConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data == "id?":
+            await self.send(text_data=f"id:{current_request_id()}")
+            return
         user = self.scope["session"].get("user")
         await self.send(text_data=f"echo:{text_data}:{user}")
 
+    async def disconnect(self, code: int) -> None:
+        closes.append(code)
 
-def build_app(static_dir: Path) -> object:
+
+closes: list[int] = []  # the codes EchoConsumer.disconnect saw
+
+
+def build_app(static_dir: Path) -> ASGIApp:
     channels_app = ProtocolTypeRouter(
         {"http": HttpConsumer.as_asgi(), "websocket": EchoConsumer.as_asgi()}
     )
@@ -48,14 +77,16 @@ def build_app(static_dir: Path) -> object:
             Mount("", app=channels_app),
         ]
     )
-    app = SessionMiddleware(dispatcher, secret_key="s3cret")
+    app: ASGIApp = SessionMiddleware(dispatcher, secret_key="s3cret")
     app = GZipMiddleware(app, minimum_size=500)
-    return CORSMiddleware(
+    app = RateLimitMiddleware(app, limit=LIMIT, window=60, message_limit=MESSAGE_LIMIT)
+    app = CORSMiddleware(
         app,
         allow_origins=["https://example.org"],
         allow_methods=["GET", "POST"],
         allow_headers=["X-Token"],
     )
+    return RequestIdMiddleware(app)
 
 
 @pytest.fixture
@@ -92,7 +123,7 @@ def test_cors_simple_request_reaches_consumer(client: TestClient) -> None:
     response = client.get("/hi", headers={"Origin": "https://example.org"})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "https://example.org"
-    assert response.json() == {"path": "/hi", "user": None}
+    assert response.json()["user"] is None
 
 
 def test_gzip_large_body(client: TestClient) -> None:
@@ -111,10 +142,10 @@ def test_gzip_skipped_without_accept(client: TestClient) -> None:
 
 def test_session_visible_to_consumer_across_requests(client: TestClient) -> None:
     first = client.get("/set")
-    assert first.json() == {"path": "/set", "user": "ada"}
+    assert first.json()["user"] == "ada"
     assert "session" in first.cookies
     second = client.get("/who")
-    assert second.json() == {"path": "/who", "user": "ada"}
+    assert second.json()["user"] == "ada"
 
 
 def test_static_file_in_front_of_channels(client: TestClient) -> None:
@@ -133,3 +164,59 @@ def test_websocket_round_trip_through_stack(client: TestClient) -> None:
         assert ws.receive_text() == "echo:ping:ada"
         ws.send_text("again")
         assert ws.receive_text() == "echo:again:ada"
+
+
+def test_the_consumer_sees_the_request_id_and_its_logs_carry_it(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.INFO, logger=log.name):
+        given = client.get("/hi", headers={"X-Request-ID": "ch-42"})
+        fresh = client.get("/hi")
+    assert given.json()["request_id"] == given.headers["x-request-id"] == "ch-42"
+    new_id = fresh.headers["x-request-id"]
+    assert new_id not in ("", "ch-42")
+    assert fresh.json()["request_id"] == new_id
+    ids = [getattr(r, "request_id", None) for r in caplog.records if r.name == log.name]
+    assert ids == ["ch-42", new_id]
+
+
+def test_websockets_see_the_request_id(client: TestClient) -> None:
+    with client.websocket_connect("/ws", headers={"X-Request-ID": "ws-7"}) as ws:
+        ws.send_text("id?")
+        assert ws.receive_text() == "id:ws-7"  # every message is handled in the connection's id
+        ws.send_text("id?")
+        assert ws.receive_text() == "id:ws-7"
+
+
+def test_past_the_limit_channels_is_not_called_and_the_answer_says_when_to_retry(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger=log.name):
+        answers = [client.get("/hi", headers={"X-Request-ID": f"r{i}"}) for i in range(LIMIT + 2)]
+    assert [a.status_code for a in answers] == [200] * LIMIT + [429, 429]
+    assert len([r for r in caplog.records if r.name == log.name]) == LIMIT
+    first, refused = answers[0], answers[-1]
+    assert first.headers["ratelimit-policy"] == f'"default";q={LIMIT};w=60'
+    assert first.headers["ratelimit"].startswith(f'"default";r={LIMIT - 1};t=')
+    assert refused.text == "Too Many Requests"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["ratelimit"].startswith('"default";r=0;t=')
+    assert refused.headers["x-request-id"] == f"r{LIMIT + 1}"  # refusals carry the id
+    # WebSocket connects spend the same budget: refused at the handshake.
+    with pytest.raises(WebSocketDisconnect) as denied:
+        client.websocket_connect("/ws")
+    assert (denied.value.code, denied.value.reason) == (1008, "Too Many Requests")
+
+
+def test_a_chatty_websocket_is_closed_1008_and_the_consumer_told(client: TestClient) -> None:
+    closes.clear()
+    with client.websocket_connect("/ws") as ws:
+        for n in range(MESSAGE_LIMIT):
+            ws.send_text(str(n))
+            assert ws.receive_text() == f"echo:{n}:None"
+        ws.send_text("one too many")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+    assert (closed.value.code, closed.value.reason) == (1008, "Too Many Messages")
+    assert closes == [1008]
