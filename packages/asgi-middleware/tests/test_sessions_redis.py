@@ -143,6 +143,22 @@ async def test_expired_members_leave_the_index(redis_store: RedisSessionStore) -
     assert members == {second.encode()}
 
 
+async def test_the_index_follows_owners_and_is_checked_before_revoking(
+    redis_store: RedisSessionStore,
+) -> None:
+    client = redis_store.client
+    session_id, bobs = new_session_id(), new_session_id()
+    await redis_store.save(session_id, {"user_id": "ada"}, 60, None)
+    await redis_store.save(session_id, {"user_id": "bob"}, 60, session_id)
+    assert await client.smembers("session:index:user_id:ada") == set()
+    assert await client.smembers("session:index:user_id:bob") == {session_id.encode()}
+    # A member left in the wrong set (by hand, or a crash between versions) is not revoked.
+    await redis_store.save(bobs, {"user_id": "bob"}, 60, None)
+    await client.sadd("session:index:user_id:ada", bobs)
+    assert await redis_store.revoke_user("ada") == 0
+    assert await redis_store.load(bobs) == {"user_id": "bob"}
+
+
 async def test_one_round_trip_to_load_and_one_to_save(redis_store: RedisSessionStore) -> None:
     session_id = new_session_id()
     await redis_store.save(session_id, {"user_id": "ada"}, 60, None)  # loads the script
