@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mw_apps import run
 
 from asgi_middleware import MemorySessionStore, SessionMiddleware, SessionStoreError
@@ -400,3 +402,25 @@ def test_memory_store_drops_expired_sessions_first_and_counts_only_live_ones() -
         assert list(store.entries) == [long, new]
 
     asyncio.run(scenario())
+
+
+@given(st.binary(max_size=200))
+def test_property_any_cookie_bytes_give_no_id_and_never_raise(raw: bytes) -> None:
+    scope = {"type": "http", "headers": [(b"cookie", b"session=" + raw)]}
+    middleware = SessionMiddleware(app_for(MemorySessionStore()), "k", store=MemorySessionStore())
+    assert middleware.session_id(scope) is None
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=5))
+def test_property_whatever_json_holds_comes_back(data: dict[str, Any]) -> None:
+    store = MemorySessionStore()
+    session_id = new_session_id()
+    assert asyncio.run(store.save(session_id, data, 60, None))
+    assert asyncio.run(store.load(session_id)) == data
