@@ -13,7 +13,12 @@ from asgi_middleware.cors import CORSMiddleware
 from asgi_middleware.csrf import CSRFMiddleware, get_csrf_token
 from asgi_middleware.errors import ServerErrorMiddleware
 from asgi_middleware.exception_handlers import ExceptionMiddleware
-from asgi_middleware.exceptions import AuthenticationError, RateLimitStoreError, SessionTooLarge
+from asgi_middleware.exceptions import (
+    AuthenticationError,
+    RateLimitStoreError,
+    SessionStoreError,
+    SessionTooLarge,
+)
 from asgi_middleware.gzip import GZipMiddleware
 from asgi_middleware.httpsredirect import HTTPSRedirectMiddleware
 from asgi_middleware.identity import (
@@ -28,6 +33,7 @@ from asgi_middleware.identity import (
 from asgi_middleware.proxyheaders import ProxyHeadersMiddleware
 from asgi_middleware.ratelimit import MemoryStore, RateLimitMiddleware, RateLimitStore
 from asgi_middleware.requestid import RequestIdFilter, RequestIdMiddleware, current_request_id
+from asgi_middleware.session_stores import MemorySessionStore, SessionStore
 from asgi_middleware.sessions import Session, SessionMiddleware
 from asgi_middleware.timeout import TimeoutMiddleware
 from asgi_middleware.trustedhost import TrustedHostMiddleware
@@ -47,6 +53,7 @@ __all__ = [
     "ExceptionMiddleware",
     "GZipMiddleware",
     "HTTPSRedirectMiddleware",
+    "MemorySessionStore",
     "MemoryStore",
     "Middleware",
     "MiddlewareFactory",
@@ -60,6 +67,8 @@ __all__ = [
     "ServerErrorMiddleware",
     "Session",
     "SessionMiddleware",
+    "SessionStore",
+    "SessionStoreError",
     "SessionTooLarge",
     "SimpleUser",
     "TimeoutMiddleware",

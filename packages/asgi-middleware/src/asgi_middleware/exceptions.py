@@ -17,4 +17,9 @@ class RateLimitStoreError(Exception):
     decides whether the request goes through."""
 
 
-__all__ = ["AuthenticationError", "RateLimitStoreError", "SessionTooLarge"]
+class SessionStoreError(Exception):
+    """A session store could not load, save or revoke a session (Redis down): the request
+    fails rather than lose a write or read a session as empty."""
+
+
+__all__ = ["AuthenticationError", "RateLimitStoreError", "SessionStoreError", "SessionTooLarge"]

@@ -1,4 +1,5 @@
-"""SessionMiddleware: the session as a signed cookie, in the format Starlette's sessions use.
+"""SessionMiddleware: the session as a signed cookie, in the format Starlette's sessions use, or
+in a server-side store with only its id in the cookie.
 
 The cookie is what itsdangerous's TimestampSigner (default settings) makes of the base64 of the
 session's JSON, so sessions written by Starlette's SessionMiddleware with the same secret_key
@@ -9,6 +10,11 @@ A cookie that is tampered with, truncated, expired, signed with another key or p
 gives an empty session: never an exception. The cookie is sent when the session was written
 to or changed (a change deep inside a nested value counts too, compared by its serialized
 form); a session too large for browsers to keep raises SessionTooLarge instead of vanishing.
+
+With `store=` (asgi_middleware.session_stores), the cookie is the same signed format around a
+random session id instead of the data, and the data is JSON in the store, written under the same
+rules. An id the store doesn't know (expired, revoked, never issued) gives an empty session and
+the next write a new id: a client never chooses its id (no session fixation).
 """
 
 from __future__ import annotations
@@ -17,15 +23,24 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 from typing import Any, Literal
 
 from asgi_middleware.exceptions import SessionTooLarge
+from asgi_middleware.session_stores import SESSION_ID, SessionStore, new_session_id, serialize
 from asgi_protocol.datastructures import MutableHeaders, Secret
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 from asgi_requests import HTTPConnection
 
 MAX_COOKIE_BYTES = 4096
+# A session id's cookie: 43 characters of id, a timestamp of at most 11, a signature of 27.
+MAX_ID_COOKIE = 43 + 1 + 11 + 1 + 27
+# With max_age=None the cookie lasts as long as the browser keeps it; the store keeps the data
+# as long as the default max_age, 14 days after the last write.
+BROWSER_SESSION_TTL = 14 * 24 * 60 * 60
+
+logger = logging.getLogger("asgi_middleware.sessions")
 
 
 def _b64(data: bytes) -> bytes:
@@ -123,6 +138,43 @@ class Session(dict[str, Any]):
         self.mark_modified()
         super().update(*args, **kwargs)
 
+    @property
+    def id(self) -> str | None:
+        """The id the session is stored under: None for a cookie session (it has none)."""
+        return None
+
+    def rotate(self) -> None:
+        """Give the session a new id, keeping its data: call it at login, against fixation.
+
+        A cookie session has no id: its cookie is only signed again (a new timestamp).
+        """
+        self.mark_modified()
+
+
+class StoredSession(Session):
+    """A session kept in a store: the cookie carries `id`, the store the data.
+
+    `loaded_id` is the id it was read under (None for a new session); `id` is the one it will
+    be written under: the same, a new one after rotate(), or for a new session one made when
+    first asked for.
+    """
+
+    def __init__(self, data: dict[str, Any] | None = None, loaded_id: str | None = None) -> None:
+        super().__init__(data or {})
+        self.loaded_id = loaded_id
+        self._id = loaded_id
+
+    @property
+    def id(self) -> str:
+        if self._id is None:
+            self._id = new_session_id()
+        return self._id
+
+    def rotate(self) -> None:
+        """A new id for the same data: the old entry is deleted when the new one is written."""
+        self.mark_modified()
+        self._id = new_session_id()
+
 
 class SessionMiddleware:
     def __init__(
@@ -136,6 +188,7 @@ class SessionMiddleware:
         https_only: bool = False,
         domain: str | None = None,
         partitioned: bool = False,
+        store: SessionStore | None = None,
     ) -> None:
         if same_site not in ("lax", "strict", "none"):
             raise ValueError(f"same_site must be 'lax', 'strict' or 'none', not {same_site!r}")
@@ -148,6 +201,8 @@ class SessionMiddleware:
         self.signer = Signer(secret_key)
         self.session_cookie = session_cookie
         self.max_age = max_age
+        self.store = store
+        self.store_ttl = BROWSER_SESSION_TTL if max_age is None else max_age
         # The attribute order and spelling of Starlette's cookie, for tools that parse it.
         flags = f"httponly; samesite={same_site}"
         if https_only:
@@ -176,9 +231,7 @@ class SessionMiddleware:
                     return Session(data)
         return Session()
 
-    @staticmethod
-    def serialize(session: dict[str, Any]) -> bytes:
-        return json.dumps(session, separators=(",", ":")).encode("utf-8")
+    serialize = staticmethod(serialize)
 
     def cookie_value(self, payload: bytes) -> str:
         value = self.signer.sign(base64.b64encode(payload), int(time.time())).decode("ascii")
@@ -192,6 +245,9 @@ class SessionMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        if self.store is not None:
+            await self.call_with_store(self.store, scope, receive, send)
             return
         session = scope["session"] = self.load(scope)
         original = self.serialize(session) if session else None
@@ -215,5 +271,69 @@ class SessionMiddleware:
 
         await self.app(scope, receive, send_with_cookie)
 
+    def session_id(self, scope: Scope) -> str | None:
+        """The id the cookie carries, if we signed it (within max_age) and it has an id's shape."""
+        raw = HTTPConnection(scope).cookies.get(self.session_cookie)
+        if not raw or len(raw) > MAX_ID_COOKIE:  # too long to be ours: not even checked
+            return None
+        value = self.signer.unsign(raw.encode("utf-8"), self.max_age, time.time())
+        if value is None:
+            return None
+        session_id = value.decode("latin-1")
+        return session_id if SESSION_ID.fullmatch(session_id) else None
 
-__all__ = ["Session", "SessionMiddleware", "Signer"]
+    def id_cookie(self, session_id: str) -> str:
+        value = self.signer.sign(session_id.encode("ascii"), int(time.time())).decode("ascii")
+        return f"{self.session_cookie}={value}; {self.attributes}"
+
+    async def call_with_store(
+        self, store: SessionStore, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """One store read when the cookie carries a valid id, one store write when it changed."""
+        cookie_id = self.session_id(scope)
+        data = None if cookie_id is None else await store.load(cookie_id)
+        loaded = StoredSession(data, cookie_id if data is not None else None)
+        scope["session"] = loaded
+        original = self.serialize(loaded) if loaded else None
+        # A signed id the store doesn't know (expired, revoked): the browser may forget it.
+        stale = cookie_id is not None and data is None
+
+        async def save(current: dict[str, Any]) -> str | None:
+            """The Set-Cookie the response needs, after writing the session's changes."""
+            previous_id = loaded.loaded_id
+            if current:
+                payload = self.serialize(current)
+                if payload == original and not getattr(current, "modified", False):
+                    return None
+                # The app may have put a plain dict in scope["session"]: it keeps the loaded id.
+                target = current.id if isinstance(current, StoredSession) else loaded.id
+                if await store.save(target, current, self.store_ttl, previous_id):
+                    return self.id_cookie(target)
+                logger.info("a session was revoked during a request that changed it: not saved")
+                return self.expired_cookie
+            if previous_id is not None:  # emptied (a logout): the entry goes, and the cookie
+                await store.revoke(previous_id)
+                return self.expired_cookie
+            return self.expired_cookie if stale else None
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                current = scope["session"]
+                cookie = await save(current)
+                headers = MutableHeaders(scope=message)
+                if cookie is not None:
+                    headers.append("set-cookie", cookie)
+                if cookie is not None or getattr(current, "accessed", False):
+                    headers.add_vary_header("Cookie")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+__all__ = [
+    "BROWSER_SESSION_TTL",
+    "Session",
+    "SessionMiddleware",
+    "Signer",
+    "StoredSession",
+]
