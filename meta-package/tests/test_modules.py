@@ -164,7 +164,17 @@ EXPECTED = {
     ),
     "middleware.trustedhost": ({"TrustedHostMiddleware"}, asgi_middleware),
     "middleware.httpsredirect": ({"HTTPSRedirectMiddleware"}, asgi_middleware),
-    "middleware.sessions": ({"Session", "SessionMiddleware"}, asgi_middleware),
+    "middleware.sessions": (
+        {
+            "MemorySessionStore",
+            "Session",
+            "SessionMiddleware",
+            "SessionStore",
+            "SessionStoreError",
+            "SessionTooLarge",
+        },
+        asgi_middleware,
+    ),
     "middleware.errors": ({"ServerErrorMiddleware"}, asgi_middleware),
     "middleware.exceptions": ({"ExceptionMiddleware"}, asgi_middleware),
     "middleware.base": (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,3 +143,40 @@ def served(
     finally:
         if process.poll() is None or not result.output:
             result.stop()
+
+
+@contextlib.contextmanager
+def uvicorn_processes(
+    target: str,
+    names: Sequence[str],
+    log_dir: Path,
+    env: Mapping[str, str],
+    *,
+    app_dir: Path = Path(__file__).parent,
+    options: Sequence[str] = ("--lifespan", "off"),
+) -> Iterator[list[Served]]:
+    """One uvicorn process per name serving `target` (`module:app` in `app_dir`), each on a
+    free loopback port and logging to `log_dir/name.txt`; all stopped on the way out."""
+    environ = dict(os.environ, PYTHONUNBUFFERED="1", **env)
+    started: list[Served] = []
+    try:
+        for name in names:
+            port = free_port()
+            log = log_dir / f"{name}.txt"
+            with log.open("wb") as sink:  # a file, not a pipe: a full pipe would block the server
+                process = subprocess.Popen(
+                    [
+                        *(sys.executable, "-m", "uvicorn", target, *options),
+                        *("--host", "127.0.0.1", "--port", str(port), "--app-dir", str(app_dir)),
+                    ],
+                    env=environ,
+                    stdin=subprocess.DEVNULL,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
+            started.append(Served("uvicorn", port, process, log))
+            wait_until_listening(started[-1])
+        yield started
+    finally:
+        for served in started:
+            served.stop()

@@ -2,66 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from server_helpers import ROOT, Served, free_port, wait_until_listening
+from server_helpers import Served, uvicorn_processes
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-# One home for starting redis-server in tests: asgi-broadcast's helpers (stdlib and pytest only).
-sys.path.insert(0, str(ROOT / "packages" / "asgi-broadcast" / "tests"))
-from broadcast_servers import running_redis
-
 LIMIT = 10
-HERE = Path(__file__).parent
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    with running_redis() as url:
-        yield url
 
 
 @pytest.fixture
 def two_servers(redis_url: str, tmp_path: Path) -> Iterator[list[Served]]:
-    env = dict(
-        os.environ, RATELIMIT_REDIS_URL=redis_url, RATELIMIT_LIMIT=str(LIMIT), PYTHONUNBUFFERED="1"
-    )
-    started: list[Served] = []
-    try:
-        for name in ("one", "two"):
-            port = free_port()
-            log = tmp_path / f"{name}.txt"
-            with log.open("wb") as sink:
-                process = subprocess.Popen(
-                    [
-                        *(
-                            sys.executable,
-                            "-m",
-                            "uvicorn",
-                            "ratelimit_app:app",
-                            "--lifespan",
-                            "off",
-                        ),
-                        *("--host", "127.0.0.1", "--port", str(port), "--app-dir", str(HERE)),
-                    ],
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )
-            started.append(Served("uvicorn", port, process, log))
-            wait_until_listening(started[-1])
+    env = {"RATELIMIT_REDIS_URL": redis_url, "RATELIMIT_LIMIT": str(LIMIT)}
+    with uvicorn_processes("ratelimit_app:app", ("one", "two"), tmp_path, env) as started:
         yield started
-    finally:
-        for served in started:
-            served.stop()
 
 
 def test_requests_spread_over_two_processes_share_one_limit(two_servers: list[Served]) -> None:

@@ -3,60 +3,23 @@ other; rotated, revoked everywhere and expired for both."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
 import requests
-from server_helpers import ROOT, Served, free_port, wait_until_listening
-
-# One home for starting redis-server in tests: asgi-broadcast's helpers (stdlib and pytest only).
-sys.path.insert(0, str(ROOT / "packages" / "asgi-broadcast" / "tests"))
-from broadcast_servers import running_redis
+from server_helpers import Served, uvicorn_processes
 
 MAX_AGE = 120
-HERE = Path(__file__).parent
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    with running_redis() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
 def servers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Served]]:
-    env = dict(
-        os.environ,
-        SESSIONS_REDIS_URL=redis_url,
-        SESSIONS_MAX_AGE=str(MAX_AGE),
-        PYTHONUNBUFFERED="1",
-    )
-    command = [sys.executable, "-m", "uvicorn", "sessions_app:app", "--lifespan", "off"]
-    started: list[Served] = []
-    try:
-        for name in ("a", "b"):
-            port = free_port()
-            log = tmp_path_factory.mktemp(name) / "output.txt"
-            with log.open("wb") as sink:
-                process = subprocess.Popen(
-                    [*command, "--host", "127.0.0.1", "--port", str(port), "--app-dir", str(HERE)],
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )
-            started.append(Served("uvicorn", port, process, log))
-            wait_until_listening(started[-1])
+    env = {"SESSIONS_REDIS_URL": redis_url, "SESSIONS_MAX_AGE": str(MAX_AGE)}
+    log_dir = tmp_path_factory.mktemp("sessions")
+    with uvicorn_processes("sessions_app:app", ("a", "b"), log_dir, env) as started:
         yield started
-    finally:
-        for served in started:
-            served.stop()
 
 
 @pytest.fixture
