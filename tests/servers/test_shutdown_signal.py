@@ -36,6 +36,8 @@ def command(server: str, port: int) -> list[str]:
         # `-w 0`: one process with its own signal handlers (the default `-w 1` gives a worker
         # process that is told to stop through a multiprocessing event, by no signal).
         return [sys.executable, "-m", "hypercorn", "-w", "0", "-b", f"127.0.0.1:{port}", APP]
+    if server == "hypercorn-worker":  # the default: one worker process
+        return [sys.executable, "-m", "hypercorn", "-b", f"127.0.0.1:{port}", APP]
     if server == "granian":
         return [
             *(str(BIN / "granian"), "--interface", "asgi", "--workers", "1"),
@@ -131,6 +133,7 @@ async def hold_streams_and_stop(running: Running) -> tuple[list[Stream], float]:
     while process.poll() is None and time.monotonic() - started < CLIENTS_STAY + 15:
         await asyncio.sleep(0.05)
     took = time.monotonic() - started
+    print(f"{running.served.server}: exited {took:.2f} s after SIGTERM")
     await asyncio.gather(*clients)
     return results, took
 
@@ -159,6 +162,18 @@ def test_hypercorn_in_one_process_ends_every_stream_cleanly(running: Running) ->
     results, took = asyncio.run(hold_streams_and_stop(running))
     assert took < 5.0, (took, running.served.stop())
     assert [(r.ended, r.outcome) for r in results] == [(True, "closed")] * STREAMS
+    finally_before_lifespan(running.lines())
+
+
+@pytest.mark.parametrize("running", ["hypercorn-worker"], indirect=True)
+def test_a_hypercorn_worker_hears_nothing_until_its_graceful_timeout(running: Running) -> None:
+    """Hypercorn's parent takes the SIGTERM and tells its worker through a multiprocessing event,
+    by no signal: the app learns nothing until `graceful_timeout` (3 s) cancels the streams.
+    Then the server closes the connections without the last chunk and the lifespan shutdown
+    comes after the generators' `finally`."""
+    results, took = asyncio.run(hold_streams_and_stop(running))
+    assert 3.0 < took < 8.0, (took, running.served.stop())
+    assert not any(r.ended for r in results)
     finally_before_lifespan(running.lines())
 
 
