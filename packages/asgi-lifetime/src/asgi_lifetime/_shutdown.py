@@ -131,7 +131,7 @@ class ShutdownSignalMiddleware:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 stop_listening = listen_for_shutdown(scope)
-            elif message["type"] == "lifespan.shutdown":
+            else:  # lifespan.shutdown, the only other message
                 stop_listening()
             return message
 

@@ -112,7 +112,7 @@ class EventSourceResponse(StreamingResponse):
         watched: set[asyncio.Future[Any]] = set() if stopping is None else {stopping}
         try:
             while True:
-                if stopping is not None and stopping.done():
+                if self._shutdown is not None and self._shutdown.is_set():
                     if farewell is not None:
                         yield farewell
                     return
