@@ -12,6 +12,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any
 
+from asgi_lifetime import ShutdownSignal
 from asgi_toolkit.applications import App
 from asgi_toolkit.requests import Request
 from asgi_toolkit.responses import EventSourceResponse
@@ -45,10 +46,11 @@ async def stream(request: Request) -> EventSourceResponse:
 
 
 async def echo(websocket: WebSocket) -> None:
-    shutdown = websocket.state.shutdown
+    shutdown = ShutdownSignal.of(websocket.scope)  # None under a server without lifespan
     await websocket.accept()
     while True:
-        message = await shutdown.race(websocket.receive_text())
+        receiving = websocket.receive_text()
+        message = await (receiving if shutdown is None else shutdown.race(receiving))
         if message is None:  # the server is shutting down
             log(f"ws closed {WS_CLOSE_CODE}")
             await websocket.close(WS_CLOSE_CODE, "service restart")

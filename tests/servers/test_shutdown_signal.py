@@ -204,3 +204,17 @@ def test_a_websocket_awaiting_the_signal_closes_with_its_code(running: Running) 
     lines = running.lines()
     assert "ws closed 1012" in lines, lines
     assert lines.index("ws closed 1012") < lines.index("lifespan shutdown"), lines
+
+
+@pytest.mark.parametrize("running", ["daphne"], indirect=True)
+def test_daphne_drops_a_websocket_without_a_close_frame(running: Running) -> None:
+    """No lifespan, so no signal: the handler is cancelled and the client sees no close."""
+    with connect(f"ws://127.0.0.1:{running.served.port}/ws", open_timeout=10) as websocket:
+        websocket.send("hello")
+        assert websocket.recv(timeout=10) == "hello"
+        running.served.process.send_signal(signal.SIGTERM)
+        with pytest.raises(ConnectionClosed) as info:
+            websocket.recv(timeout=10)
+    assert info.value.rcvd is None  # 1006: the connection went without a close frame
+    running.served.process.wait(10)
+    assert running.lines() == []

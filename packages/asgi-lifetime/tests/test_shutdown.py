@@ -50,13 +50,13 @@ def server_handler() -> Iterator[list[int]]:
 # --- the signal itself ---
 
 
-async def test_a_signal_is_an_event_with_a_boolean_and_a_reason() -> None:
+async def test_a_signal_is_an_event_with_a_reason() -> None:
     shutdown = ShutdownSignal()
-    assert not shutdown
+    assert not shutdown.is_set()
     assert repr(shutdown) == "<ShutdownSignal unset>"
     shutdown.set("SIGTERM")
     shutdown.set("lifespan.shutdown")  # the first reason stays
-    assert shutdown
+    assert shutdown.is_set()
     assert shutdown.reason == "SIGTERM"
     assert repr(shutdown) == "<ShutdownSignal set by 'SIGTERM'>"
     await asyncio.wait_for(shutdown.wait(), 1)
@@ -114,7 +114,7 @@ async def test_listen_needs_a_state_and_leaves_another_signal_alone() -> None:
     state: dict[str, Any] = {SHUTDOWN_STATE_KEY: theirs}
     listen_for_shutdown({"type": "lifespan", "state": state})()
     assert state[SHUTDOWN_STATE_KEY] is theirs
-    assert not theirs
+    assert not theirs.is_set()
 
 
 # --- chaining the server's signal handlers ---
@@ -197,7 +197,7 @@ async def test_each_lifespan_run_gives_the_state_a_fresh_signal(drive: Any) -> N
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         yield
-        seen.append(bool(state[SHUTDOWN_STATE_KEY]))  # set before the context exits
+        seen.append(state[SHUTDOWN_STATE_KEY].is_set())  # set before the context exits
 
     _, error = await drive(Lifespan(no_app, lifespan=lifespan), STARTUP_SHUTDOWN, state)
     assert error is None
@@ -282,10 +282,10 @@ async def foreign_app(scope: Scope, receive: Receive, send: Send) -> None:
         return
     state = scope["state"]
     await receive()
-    state["at startup"] = bool(state[SHUTDOWN_STATE_KEY])
+    state["at startup"] = state[SHUTDOWN_STATE_KEY].is_set()
     await send({"type": "lifespan.startup.complete"})
     await receive()
-    state["at shutdown"] = bool(state[SHUTDOWN_STATE_KEY])
+    state["at shutdown"] = state[SHUTDOWN_STATE_KEY].is_set()
     await send({"type": "lifespan.shutdown.complete"})
 
 

@@ -36,17 +36,16 @@ LIFESPAN_SHUTDOWN = "lifespan.shutdown"
 
 
 class ShutdownSignal(asyncio.Event):
-    """Set once the server is stopping: `await shutdown.wait()`, `shutdown.is_set()`, `bool()`.
+    """Set once the server is stopping: `await shutdown.wait()`, `shutdown.is_set()`.
 
     `reason` says what set it: a signal's name ("SIGTERM", "SIGINT") or "lifespan.shutdown".
+    No `__bool__`: `ShutdownSignal.of()` may give None, and `if shutdown:` must keep meaning
+    "there is a signal", not "it is set".
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.reason: str | None = None
-
-    def __bool__(self) -> bool:
-        return self.is_set()
 
     def __repr__(self) -> str:
         return f"<ShutdownSignal {'set by ' + repr(self.reason) if self.reason else 'unset'}>"
