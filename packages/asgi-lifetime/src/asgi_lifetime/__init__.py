@@ -3,13 +3,15 @@
 Both sides of the protocol live here, once: `LifespanRunner` answers lifespan scopes for an app
 (`Lifespan` wraps any app with one; the router and the toolkit's `App` use it too), and
 `LifespanDriver` sends them (`LifespanManager` and the test client use it). `AppTasks` is the
-app-scoped task group drained at shutdown.
+app-scoped task group drained at shutdown; `ShutdownSignal` the event set as soon as the server
+lets the app know it stops (in the lifespan state as "shutdown").
 """
 
 from asgi_lifetime._driver import LifespanDriver
 from asgi_lifetime._lifespan import Lifespan
 from asgi_lifetime._manager import LifespanManager
 from asgi_lifetime._runner import LifespanFactory, LifespanRunner
+from asgi_lifetime._shutdown import ShutdownSignal, ShutdownSignalMiddleware
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import (
     InvalidLifespan,
@@ -19,11 +21,12 @@ from asgi_lifetime.exceptions import (
     LifespanShutdownFailed,
     LifespanStartupFailed,
 )
-from asgi_protocol.datastructures import TASKS_STATE_KEY
+from asgi_protocol.datastructures import SHUTDOWN_STATE_KEY, TASKS_STATE_KEY
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SHUTDOWN_STATE_KEY",
     "TASKS_STATE_KEY",
     "AppTasks",
     "InvalidLifespan",
@@ -37,4 +40,6 @@ __all__ = [
     "LifespanRunner",
     "LifespanShutdownFailed",
     "LifespanStartupFailed",
+    "ShutdownSignal",
+    "ShutdownSignalMiddleware",
 ]

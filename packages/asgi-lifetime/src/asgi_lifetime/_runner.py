@@ -10,6 +10,8 @@ through it, so they agree on every rule:
   state as "tasks";
 - a failure sends `lifespan.startup.failed` / `lifespan.shutdown.failed` with the traceback as
   the message (a server logs it), then re-raises the exception itself;
+- the state gets the app's shutdown signal as "shutdown", set at the server's stop signal
+  where it can be heard and at the lifespan shutdown at the latest (before the tasks drain);
 - cancelled while running (the server went away): the task group is drained and the context
   exited with the cancellation, and no message is sent.
 """
@@ -25,6 +27,7 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
 from typing import Any
 
+from asgi_lifetime._shutdown import listen_for_shutdown
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import InvalidLifespan
 from asgi_protocol.datastructures import TASKS_STATE_KEY
@@ -93,14 +96,17 @@ class LifespanRunner:
         except BaseException as exc:
             await send({"type": "lifespan.startup.failed", "message": _describe(exc)})
             raise
+        stop_listening = listen_for_shutdown(scope)  # the shutdown signal (asgi_lifetime._shutdown)
         try:
             await send({"type": "lifespan.startup.complete"})
             await receive()  # lifespan.shutdown
         except BaseException as exc:  # cancelled by the server: still release resources
+            stop_listening()
             await tasks.aclose()
             if context is not None:
                 await context.__aexit__(type(exc), exc, exc.__traceback__)
             raise
+        stop_listening()
         try:
             await tasks.aclose()
             if context is not None:

@@ -18,6 +18,10 @@ class Address(NamedTuple):
 #: a lifespan ran (what a missing attribute's message says depends on it).
 TASKS_STATE_KEY = "tasks"
 
+#: The key under which asgi-lifetime leaves the app's shutdown signal (an `asyncio.Event` set
+#: when the server starts stopping) in the lifespan state; asgi-responses' SSE stream ends on it.
+SHUTDOWN_STATE_KEY = "shutdown"
+
 
 class State:
     """An attribute bag over a dict: `state.db` reads `state_dict["db"]`, as does `state["db"]`.

@@ -6,12 +6,20 @@ from asgi_protocol._headers import (
     check_header_bytes,
     encode_header_value,
 )
-from asgi_protocol._misc import TASKS_STATE_KEY, Address, CommaSeparatedStrings, Secret, State
+from asgi_protocol._misc import (
+    SHUTDOWN_STATE_KEY,
+    TASKS_STATE_KEY,
+    Address,
+    CommaSeparatedStrings,
+    Secret,
+    State,
+)
 from asgi_protocol._multidict import ImmutableMultiDict, MultiDict, QueryParams
 from asgi_protocol._upload import FormData, UploadFile
 from asgi_protocol._url import URL, URLPath
 
 __all__ = [
+    "SHUTDOWN_STATE_KEY",
     "TASKS_STATE_KEY",
     "URL",
     "Address",

@@ -1,4 +1,4 @@
-"""Server-sent events: text/event-stream with keep-alive pings."""
+"""Server-sent events: text/event-stream with keep-alive pings, ended at the app's shutdown."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgi_protocol.concurrency import iterate_in_threadpool
+from asgi_protocol.datastructures import SHUTDOWN_STATE_KEY
+from asgi_protocol.types import Receive, Scope, Send
 from asgi_responses._streaming import StreamingResponse
 from asgi_tasks import BackgroundTask
 
 PING = b": ping\n\n"
+#: What an event stream sends last when it ends on the app's shutdown signal.
+SHUTDOWN = b": shutdown\n\n"
 # The only line breaks of text/event-stream. str.splitlines() also splits on U+2028, \x0c, \x85
 # and more, which would change the data a client reassembles.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -64,7 +68,14 @@ def _as_event(item: ServerSentEvent | Mapping[str, Any] | str | bytes) -> bytes:
 
 
 class EventSourceResponse(StreamingResponse):
-    """Streams events, with a `: ping` comment whenever `ping` seconds pass without one."""
+    """Streams events, with a `: ping` comment whenever `ping` seconds pass without one.
+
+    The stream also ends by itself when the app's shutdown signal (an `asyncio.Event` in the
+    lifespan state under "shutdown", which asgi-lifetime puts there) is set: `shutdown_message`
+    is sent last (a `: shutdown` comment by default; give it a `retry` to tell clients when to
+    come back), the source is closed (its `finally` runs) and the response finishes, so the
+    server can stop before its grace period ends. EventSource clients reconnect by themselves.
+    """
 
     media_type = "text/event-stream"
 
@@ -75,23 +86,44 @@ class EventSourceResponse(StreamingResponse):
         headers: Mapping[str, str] | None = None,
         background: BackgroundTask | None = None,
         ping: float | None = 15.0,
+        shutdown_message: ServerSentEvent | Mapping[str, Any] | str | bytes | None = SHUTDOWN,
     ) -> None:
         source = content if isinstance(content, AsyncIterable) else iterate_in_threadpool(content)
         given = {key.lower(): value for key, value in (headers or {}).items()}  # no duplicates
         merged = {"cache-control": "no-cache", "x-accel-buffering": "no", **given}
-        super().__init__(self._events(source, ping), status_code, merged, None, background)
+        farewell = None if shutdown_message is None else _as_event(shutdown_message)
+        self._shutdown: asyncio.Event | None = None
+        super().__init__(
+            self._events(source, ping, farewell), status_code, merged, None, background
+        )
 
-    @staticmethod
-    async def _events(source: AsyncIterable[Any], ping: float | None) -> AsyncIterator[bytes]:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        shutdown = (scope.get("state") or {}).get(SHUTDOWN_STATE_KEY)
+        if isinstance(shutdown, asyncio.Event):
+            self._shutdown = shutdown
+        await super().__call__(scope, receive, send)
+
+    async def _events(
+        self, source: AsyncIterable[Any], ping: float | None, farewell: bytes | None
+    ) -> AsyncIterator[bytes]:
         iterator = aiter(source)
         pending: asyncio.Future[Any] | None = None
+        stopping = None if self._shutdown is None else asyncio.ensure_future(self._shutdown.wait())
+        watched: set[asyncio.Future[Any]] = set() if stopping is None else {stopping}
         try:
             while True:
+                if self._shutdown is not None and self._shutdown.is_set():
+                    if farewell is not None:
+                        yield farewell
+                    return
                 if pending is None:
                     pending = asyncio.ensure_future(anext(iterator))
-                done, _ = await asyncio.wait({pending}, timeout=ping)
-                if not done:
-                    yield PING
+                done, _ = await asyncio.wait(
+                    {pending, *watched}, timeout=ping, return_when=asyncio.FIRST_COMPLETED
+                )
+                if pending not in done:
+                    if not done:
+                        yield PING
                     continue
                 future, pending = pending, None
                 try:
@@ -100,5 +132,11 @@ class EventSourceResponse(StreamingResponse):
                     return
                 yield _as_event(item)
         finally:
-            if pending is not None:
+            if stopping is not None:
+                stopping.cancel()
+            if pending is not None:  # the source is busy: stop it, and let its `finally` finish
                 pending.cancel()
+                await asyncio.wait((pending,))
+            closer = getattr(iterator, "aclose", None)
+            if closer is not None:
+                await closer()
