@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from routing_driver import lifespan
 
+from asgi_lifetime import ShutdownSignal
 from asgi_routing import Router
 
 COMPLETE = [{"type": "lifespan.startup.complete"}, {"type": "lifespan.shutdown.complete"}]
@@ -70,6 +71,8 @@ async def test_state_is_merged() -> None:
     state: dict[str, Any] = {"existing": 1}
     router = Router(lifespan=context)
     assert await lifespan(router, state) == COMPLETE
+    shutdown = state.pop("shutdown")
+    assert isinstance(shutdown, ShutdownSignal) and shutdown.is_set()  # set at shutdown
     assert state == {"existing": 1, "db": "conn", "tasks": router.lifespan_runner.tasks}
 
 
