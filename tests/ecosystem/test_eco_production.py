@@ -1,13 +1,15 @@
 """Request ids, CSRF and timeouts in front of FastAPI and Django Channels applications."""
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 
 import pytest
 from channels.generic.http import AsyncHttpConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter
-from fastapi import FastAPI, Form
+from fastapi import FastAPI, Form, Request
 
 from asgi_middleware import (
     CSRFMiddleware,
@@ -15,6 +17,7 @@ from asgi_middleware import (
     TimeoutMiddleware,
     current_request_id,
 )
+from asgi_lifetime import ShutdownSignal, ShutdownSignalMiddleware
 from asgi_testclient import TestClient
 from asgi_testclient.exceptions import WebSocketDenialResponse
 
@@ -96,3 +99,29 @@ def test_channels_websockets_by_origin(channels_client: TestClient) -> None:
         assert session.receive_text() == "ws-9"
     with pytest.raises(WebSocketDenialResponse):
         channels_client.websocket_connect("/chat", headers={"Origin": "https://evil.example"})
+
+
+def test_fastapi_gets_the_shutdown_signal_in_its_own_lifespan_state() -> None:
+    signals: list[ShutdownSignal] = []  # what the endpoint found in its state
+    at_shutdown: list[bool] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, str]]:
+        yield {"db": "up"}
+        at_shutdown.append(signals[0].is_set())
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/stream")
+    async def stream(request: Request) -> dict[str, object]:
+        signal = ShutdownSignal.of(request.scope)
+        assert signal is request.state.shutdown
+        signals.append(signal)
+        return {"db": request.state.db, "set": signal.is_set()}
+
+    app.add_middleware(ShutdownSignalMiddleware)
+    with TestClient(app) as client:
+        assert client.get("/stream").json() == {"db": "up", "set": False}
+    # Set when the server sent lifespan.shutdown, before FastAPI's own lifespan went on.
+    assert at_shutdown == [True]
+    assert signals[0].reason == "lifespan.shutdown"
