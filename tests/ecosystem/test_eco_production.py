@@ -1,4 +1,4 @@
-"""Request ids, CSRF and timeouts in front of FastAPI and Django Channels applications."""
+"""Request ids, CSRF, timeouts and the shutdown signal in front of FastAPI and Django Channels apps."""
 
 import asyncio
 import contextlib
@@ -11,13 +11,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter
 from fastapi import FastAPI, Form, Request
 
+from asgi_lifetime import ShutdownSignal, ShutdownSignalMiddleware
 from asgi_middleware import (
     CSRFMiddleware,
     RequestIdMiddleware,
     TimeoutMiddleware,
     current_request_id,
 )
-from asgi_lifetime import ShutdownSignal, ShutdownSignalMiddleware
 from asgi_testclient import TestClient
 from asgi_testclient.exceptions import WebSocketDenialResponse
 
