@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from asgi_toolkit import App
 from asgi_toolkit.requests import Request
 from asgi_toolkit.responses import JSONResponse, PlainTextResponse
@@ -84,11 +86,8 @@ def test_a_mounted_app_failing_to_start_fails_the_app() -> None:
 
     log: list[str] = []
     app = App(routes=[Mount("/x", App(lifespan=broken))], lifespan=recording(log, "outer"))
-    try:
-        with TestClient(app):
-            raise AssertionError("never started")  # pragma: no cover
-    except RuntimeError as exc:
-        assert str(exc) == "no database"
+    with pytest.raises(RuntimeError, match="^no database$"), TestClient(app):
+        raise AssertionError("never started")  # pragma: no cover
     assert log == ["enter outer (App)"]  # the outer generator was closed with the error
 
 

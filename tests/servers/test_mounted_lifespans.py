@@ -23,8 +23,20 @@ def test_uvicorn_runs_the_mounted_lifespan_nested(tmp_path: Path) -> None:
     log = tmp_path / "uvicorn.txt"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "mounted_lifespan_app:app", "--lifespan", "on"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--app-dir", str(HERE)],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "mounted_lifespan_app:app",
+                "--lifespan",
+                "on",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--app-dir",
+                str(HERE),
+            ],
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
             stdin=subprocess.DEVNULL,
             stdout=sink,

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
+from conftest import Driver
 
 from asgi_lifetime import (
     TASKS_STATE_KEY,
@@ -21,7 +22,6 @@ from asgi_lifetime import (
     NestedApp,
 )
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
-from conftest import Driver
 
 STARTUP_SHUTDOWN = ["lifespan.startup", "lifespan.shutdown"]
 
@@ -221,7 +221,8 @@ async def test_a_failing_child_startup_fails_the_whole_startup() -> None:
     ]
     assert caught.value.__notes__ == ["(raised by the lifespan startup of Mount('/2'))"]
     assert [m["type"] for m in sent] == ["lifespan.startup.failed"]
-    assert "db down" in sent[0]["message"] and "Mount('/2')" in sent[0]["message"]
+    assert "db down" in sent[0]["message"]
+    assert "Mount('/2')" in sent[0]["message"]
     assert outer.states == {"/1": None}  # told, then untold
 
 
@@ -289,11 +290,11 @@ async def test_a_sibling_failing_to_stop_while_a_startup_is_undone_is_logged(
     log: list[str] = []
     first = Holder("first", log, fail_stop=OSError("stuck"))
     outer = Holder("outer", log, [("/1", first), ("/2", Holder("f", log, fail_start=KeyError()))])
-    with caplog.at_level(logging.ERROR, logger="asgi_lifetime.nested"):
-        with pytest.raises(KeyError):
-            await LifespanDriver(outer).startup()
+    with caplog.at_level(logging.ERROR, logger="asgi_lifetime.nested"), pytest.raises(KeyError):
+        await LifespanDriver(outer).startup()
     (record,) = caplog.records
-    assert record.exc_info is not None and isinstance(record.exc_info[1], OSError)
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], OSError)
 
 
 async def test_a_failing_child_shutdown_lets_everything_else_shut_down() -> None:
@@ -351,8 +352,10 @@ async def test_an_app_held_twice_runs_once_and_both_holders_see_its_state() -> N
     assert await driver.startup()
     assert log == ["enter outer", "enter shared", "enter inner"]
     shown = outer.states["/a"]
-    assert shown is not None and shown["x"] == 1
-    assert outer.states["/b"] is shown and inner.states["/deep"] is shown
+    assert shown is not None
+    assert shown["x"] == 1
+    assert outer.states["/b"] is shown
+    assert inner.states["/deep"] is shown
     await driver.shutdown()
     assert log[3:] == ["exit inner", "exit shared", "exit outer"]
     assert inner.states["/deep"] is None

@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from asgi_testclient import TestClient
-
 from routing_driver import http, make_scope
 
 from asgi_lifetime import LifespanDriver
@@ -17,6 +15,7 @@ from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import JSONResponse, PlainTextResponse
 from asgi_routing import Host, Mount, Route, Router
+from asgi_testclient import TestClient
 
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
 
@@ -129,10 +128,14 @@ def test_a_failing_inner_startup_fails_the_app_and_the_outer_context_sees_it() -
         [Mount("/e", earlier), Mount("/x", Router(lifespan=broken)), Mount("/l", Router())],
         lifespan=recording(log, "outer"),
     )
-    with pytest.raises(ConnectionError, match="db down") as caught:
-        with TestClient(app):
-            raise AssertionError("never started")  # pragma: no cover
-    assert log == ["enter outer", "enter earlier", "exit earlier", "exit outer with ConnectionError"]
+    with pytest.raises(ConnectionError, match="db down") as caught, TestClient(app):
+        raise AssertionError("never started")  # pragma: no cover
+    assert log == [
+        "enter outer",
+        "enter earlier",
+        "exit earlier",
+        "exit outer with ConnectionError",
+    ]
     assert "(raised by the lifespan startup of Mount('/x'))" in caught.value.__notes__
 
 
@@ -148,9 +151,8 @@ def test_a_failing_inner_shutdown_lets_the_rest_shut_down() -> None:
         [Mount("/a", Router(lifespan=recording(log, "a"))), Mount("/x", Router(lifespan=stuck))],
         lifespan=recording(log, "outer"),
     )
-    with pytest.raises(OSError, match="flush failed") as caught:
-        with TestClient(app):
-            pass
+    with pytest.raises(OSError, match="flush failed") as caught, TestClient(app):
+        pass
     assert log == ["enter outer", "enter a", "exit a", "exit outer"]
     assert caught.value.__notes__ == ["(raised by the lifespan shutdown of Mount('/x'))"]
 
@@ -175,10 +177,9 @@ def test_apps_without_a_lifespan_are_skipped(caplog: pytest.LogCaptureFixture) -
             Mount("/ok", Router(lifespan=recording(log, "ok"))),
         ]
     )
-    with caplog.at_level(logging.DEBUG, logger="asgi_lifetime.nested"):
-        with TestClient(app) as client:
-            assert client.get("/raw/").text == "raw"
-            assert client.get("/ret/").text == "returned"
+    with caplog.at_level(logging.DEBUG, logger="asgi_lifetime.nested"), TestClient(app) as client:
+        assert client.get("/raw/").text == "raw"
+        assert client.get("/ret/").text == "returned"
     assert log == ["enter ok", "exit ok"]
     messages = [r.getMessage() for r in caplog.records]
     assert messages[0].startswith("Mount('/raw'): no lifespan (it raised AssertionError")
