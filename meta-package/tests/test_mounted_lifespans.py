@@ -86,7 +86,7 @@ def test_a_mounted_app_failing_to_start_fails_the_app() -> None:
 
     log: list[str] = []
     app = App(routes=[Mount("/x", App(lifespan=broken))], lifespan=recording(log, "outer"))
-    with pytest.raises(RuntimeError, match="^no database$"), TestClient(app):
+    with pytest.raises(RuntimeError, match="^no database"), TestClient(app):
         raise AssertionError("never started")  # pragma: no cover
     assert log == ["enter outer (App)"]  # the outer generator was closed with the error
 
