@@ -4,13 +4,13 @@ Both sides of the protocol live here, once: `LifespanRunner` answers lifespan sc
 (`Lifespan` wraps any app with one; the router and the toolkit's `App` use it too), and
 `LifespanDriver` sends them (`LifespanManager` and the test client use it). `AppTasks` is the
 app-scoped task group drained at shutdown. `NestedLifespans` runs the lifespans of the apps a
-router mounts inside its own; `MountedState` is a request's state under such a mount.
+router mounts inside its own; `mounted_state()` builds a request's state under such a mount.
 """
 
 from asgi_lifetime._driver import LifespanDriver
 from asgi_lifetime._lifespan import Lifespan
 from asgi_lifetime._manager import LifespanManager
-from asgi_lifetime._mounted_state import MountedState
+from asgi_lifetime._mounted_state import MountedState, mounted_state
 from asgi_lifetime._nested import NestedApp, NestedLifespans
 from asgi_lifetime._runner import LifespanFactory, LifespanRunner
 from asgi_lifetime._tasks import AppTasks
@@ -43,4 +43,5 @@ __all__ = [
     "MountedState",
     "NestedApp",
     "NestedLifespans",
+    "mounted_state",
 ]

@@ -15,14 +15,14 @@ from typing import Any
 
 
 class MountedState(dict[str, Any]):
-    """The outer request state with `lifespan_state` over it; writes reach the outer one too."""
+    """The outer request state with a lifespan state over it; writes reach the outer one too.
+
+    Made by `mounted_state()`: dict's own constructor copies the outer state, which keeps one
+    built per request cheap (a Python `__init__` would double its cost).
+    """
 
     __slots__ = ("_outer",)
-
-    def __init__(self, outer: dict[str, Any] | None, lifespan_state: Mapping[str, Any]) -> None:
-        super().__init__(outer or ())
-        self.update(lifespan_state)  # dict.update: not through __setitem__, the outer is kept
-        self._outer = outer
+    _outer: dict[str, Any] | None
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
@@ -35,4 +35,12 @@ class MountedState(dict[str, Any]):
             self._outer.pop(key, None)
 
 
-__all__ = ["MountedState"]
+def mounted_state(outer: dict[str, Any] | None, lifespan_state: Mapping[str, Any]) -> MountedState:
+    """The state of a request under a mount: `lifespan_state` over the request's `outer` one."""
+    state = MountedState() if outer is None else MountedState(outer)
+    state.update(lifespan_state)  # dict.update: not through __setitem__, the outer is kept
+    state._outer = outer
+    return state
+
+
+__all__ = ["MountedState", "mounted_state"]

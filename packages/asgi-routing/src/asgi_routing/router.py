@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, SupportsIndex, TypeVar
 from urllib.parse import quote
 
-from asgi_lifetime import LifespanFactory, LifespanRunner, MountedState, NestedApp
+from asgi_lifetime import LifespanFactory, LifespanRunner, NestedApp, mounted_state
 from asgi_protocol.datastructures import URLPath
 from asgi_protocol.hosts import host_header, parse_host_header
 from asgi_protocol.paths import get_route_path
@@ -373,7 +373,7 @@ def _child_url(
 def _enter_state(scope: Scope, lifespan_state: dict[str, Any]) -> dict[str, Any] | None:
     """Give the request the mounted app's lifespan state over its own; returns its own."""
     outer: dict[str, Any] | None = scope.get("state")
-    scope["state"] = MountedState(outer, lifespan_state)
+    scope["state"] = mounted_state(outer, lifespan_state)
     return outer
 
 
@@ -393,7 +393,7 @@ class Mount(BaseRoute):
 
     The router runs the app's lifespan inside its own (`run_lifespan=False`: not, for an app
     whose lifespan is run some other way); requests under the mount see its lifespan state
-    over the outer one (asgi_lifetime.MountedState).
+    over the outer one (asgi_lifetime.mounted_state).
     """
 
     def __init__(
