@@ -14,8 +14,9 @@ from asgi_lifetime import LifespanDriver
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
 from asgi_requests import Request
 from asgi_responses import JSONResponse, PlainTextResponse
-from asgi_routing import Host, Mount, Route, Router
+from asgi_routing import Host, Mount, Route, Router, WebSocketRoute
 from asgi_testclient import TestClient
+from asgi_websockets import WebSocket
 
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
 
@@ -274,3 +275,15 @@ async def test_a_state_mount_without_server_state_still_shows_the_lifespan_state
     await driver.shutdown()
     assert reply.body == b'{"i":1}'
     assert "state" not in scope  # taken back out
+
+
+def test_websockets_under_the_mount_see_its_state_too() -> None:
+    async def session(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text(websocket.state.db)
+        await websocket.close()
+
+    inner = Router([WebSocketRoute("/ws", session)], lifespan=recording([], "i", {"db": "ws db"}))
+    app = Router([Mount("/x", inner)])
+    with TestClient(app) as client, client.websocket_connect("/x/ws") as ws:
+        assert ws.receive_text() == "ws db"

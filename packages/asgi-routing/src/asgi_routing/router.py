@@ -236,7 +236,8 @@ class Router:
         await http_error(scope, receive, send, 404, "Not Found")
 
     async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer the lifespan protocol with the lifespan context and startup/shutdown hooks."""
+        """Answer the lifespan protocol with the lifespan context and startup/shutdown hooks;
+        the lifespans of the Mount and Host routes' apps run inside it."""
         await self.lifespan_runner(scope, receive, send, scope.get("app", self))
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
