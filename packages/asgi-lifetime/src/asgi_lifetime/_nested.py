@@ -13,7 +13,8 @@ The rules, which `LifespanRunner` applies for the router that gives it a `nested
 - one app runs once however often it is held, at any depth (an app holding itself is already
   running): the first holder's app is run, and every holder is told its state;
 - the state a holder is told is what requests under it see over theirs, or None when the
-  app's lifespan left nothing there but its task group (such mounts cost requests nothing).
+  app's lifespan yielded nothing (only the runner's own task group is there): such mounts cost
+  requests nothing.
 """
 
 from __future__ import annotations
@@ -150,9 +151,14 @@ class NestedLifespans:
             await run.driver.aclose()
 
 
+# What every runner puts in its state itself: a mounted app whose state holds nothing else
+# yielded nothing, and its mount leaves the request state alone.
+_RUNNER_KEYS = frozenset({TASKS_STATE_KEY})
+
+
 def _shown(state: dict[str, Any]) -> dict[str, Any] | None:
-    """The state requests under the holder see, or None if it holds only the task group."""
-    return state if state.keys() - {TASKS_STATE_KEY} else None
+    """The state requests under the holder see, or None if it holds only the runner's own."""
+    return state if state.keys() - _RUNNER_KEYS else None
 
 
 def _why_skipped(driver: LifespanDriver) -> str:
