@@ -5,7 +5,8 @@ The stack, from the outside in (built lazily on the first call, then never per r
     ServerErrorMiddleware   500 handler / debug page; outermost so it sees every error
     ...user middleware, in the order given...
     ExceptionMiddleware     handlers by exception class and status code
-    Router                  routes; answers "lifespan" scopes with asgi-lifetime's runner
+    Router                  routes; answers "lifespan" scopes with asgi-lifetime's runner,
+                            which runs the mounted apps' lifespans inside the app's own
 
 Lifespan scopes travel the whole stack, as in Starlette: a middleware sees them (and one that
 crashes on them, or drops them, fails the startup), and the stack is built by the first scope
@@ -157,11 +158,15 @@ class App:
     ) -> None:
         self.router.add_websocket_route(path, route, name=name)
 
-    def mount(self, path: str, app: ASGIApp, name: str | None = None) -> None:
-        self.router.mount(path, app=app, name=name)
+    def mount(
+        self, path: str, app: ASGIApp, name: str | None = None, *, run_lifespan: bool = True
+    ) -> None:
+        self.router.mount(path, app=app, name=name, run_lifespan=run_lifespan)
 
-    def host(self, host: str, app: ASGIApp, name: str | None = None) -> None:
-        self.router.host(host, app=app, name=name)
+    def host(
+        self, host: str, app: ASGIApp, name: str | None = None, *, run_lifespan: bool = True
+    ) -> None:
+        self.router.host(host, app=app, name=name, run_lifespan=run_lifespan)
 
 
 __all__ = ["App"]

@@ -72,7 +72,8 @@ async def test_state_is_merged() -> None:
     router = Router(lifespan=context)
     assert await lifespan(router, state) == COMPLETE
     shutdown = state.pop("shutdown")
-    assert isinstance(shutdown, ShutdownSignal) and shutdown.is_set()  # set at shutdown
+    assert isinstance(shutdown, ShutdownSignal)
+    assert shutdown.is_set()  # set at shutdown
     assert state == {"existing": 1, "db": "conn", "tasks": router.lifespan_runner.tasks}
 
 

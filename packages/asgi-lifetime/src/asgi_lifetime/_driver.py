@@ -13,6 +13,10 @@ every rule:
   not speak lifespan at all: `startup()` returns False and the conversation is over;
 - a lifespan message out of place is `LifespanProtocolError`; no answer in time is TimeoutError;
 - whenever the conversation ends early, the app's task is cancelled and awaited.
+
+`optional=True` is the rule of uvicorn's `lifespan="auto"`, for apps that may have no lifespan
+(the apps a router mounts): raising or returning before any answer to startup also means "no
+lifespan here", and `startup()` returns False (what the app raised is kept in `skipped`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ class LifespanDriver:
     """One lifespan conversation with `app`, on the running event loop.
 
     `state` is the lifespan state the app fills (the scope's "state"); timeouts of None wait
-    for as long as the app takes.
+    for as long as the app takes; `optional` says whether an app without a lifespan is fine.
     """
 
     #: After `*.failed` or `shutdown.complete`, how long to wait for the app to return (and
@@ -49,8 +53,12 @@ class LifespanDriver:
         *,
         startup_timeout: float | None = None,
         shutdown_timeout: float | None = None,
+        optional: bool = False,
     ) -> None:
         self.app = app
+        self.optional = optional
+        #: Why an optional lifespan was taken for none: what the app raised before answering.
+        self.skipped: BaseException | None = None
         self.state: dict[str, Any] = {} if state is None else state
         self.startup_timeout = startup_timeout
         self.shutdown_timeout = shutdown_timeout
@@ -101,6 +109,9 @@ class LifespanDriver:
         await self._to_app.put({"type": "lifespan.startup"})
         message = await self._answer(self.startup_timeout, "startup")
         if message is None:
+            if self.optional:
+                self.skipped = self._error
+                return False
             if self._error is not None:
                 raise self._error
             raise LifespanNotSupported(

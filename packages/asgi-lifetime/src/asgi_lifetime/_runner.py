@@ -13,7 +13,11 @@ through it, so they agree on every rule:
 - the state gets the app's shutdown signal as "shutdown", set at the server's stop signal
   where it can be heard and at the lifespan shutdown at the latest (before the tasks drain);
 - cancelled while running (the server went away): the task group is drained and the context
-  exited with the cancellation, and no message is sent.
+  exited with the cancellation, and no message is sent;
+- `nested=` (the router's hook) gives, at each startup, the apps whose lifespans run inside
+  this one (its mounts): started after its own startup, stopped before its own shutdown, by
+  `NestedLifespans`' rules. One that fails to start fails the startup (the context exits with
+  its error); one that fails to shut down fails the shutdown once everything else shut down.
 """
 
 from __future__ import annotations
@@ -22,18 +26,21 @@ import asyncio
 import contextlib
 import inspect
 import traceback
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
 from typing import Any
 
+from asgi_lifetime._nested import NestedApp, NestedLifespans
 from asgi_lifetime._shutdown import listen_for_shutdown
 from asgi_lifetime._tasks import AppTasks
 from asgi_lifetime.exceptions import InvalidLifespan
-from asgi_protocol.datastructures import TASKS_STATE_KEY
+from asgi_protocol.datastructures import SHUTDOWN_STATE_KEY, TASKS_STATE_KEY
 from asgi_protocol.types import Receive, Scope, Send
 
 LifespanFactory = Callable[[Any], AbstractAsyncContextManager[Mapping[str, Any] | None]]
+
+_SEVERAL = "Lifespan shutdown failed in several places"
 
 _BOTH = (
     "Use either 'lifespan' or 'on_startup'/'on_shutdown', not both: "
@@ -51,12 +58,15 @@ class LifespanRunner:
         on_shutdown: Sequence[Callable[[], Any]] | None = None,
         *,
         grace_period: float = 5.0,
+        nested: Callable[[], Iterable[NestedApp]] | None = None,
     ) -> None:
         self.on_startup: list[Callable[[], Any]] = list(on_startup or ())
         self.on_shutdown: list[Callable[[], Any]] = list(on_shutdown or ())
         self._context: LifespanFactory | None = None
         self.lifespan_context = lifespan
         self.grace_period = grace_period
+        #: The apps whose lifespans run inside this one, asked at each startup.
+        self.nested = nested
         #: The task group of the current (or last) run; a fresh one is made at each startup.
         self.tasks = AppTasks(grace_period)
         #: Whether a startup has begun yet: the App's state says so when an attribute is missing.
@@ -89,24 +99,30 @@ class LifespanRunner:
         await receive()  # lifespan.startup
         self.started = True
         self.tasks = tasks = AppTasks(self.grace_period)
+        nested = NestedLifespans(owner)
+        # The shutdown signal first: the app's own lifespan and its mounted apps share it.
+        stop_listening = listen_for_shutdown(scope)
         try:
-            context = await self._start(scope, owner, tasks)
+            context = await self._start(scope, owner, tasks, nested)
         except asyncio.CancelledError:
+            stop_listening()
             raise
         except BaseException as exc:
+            stop_listening()
             await send({"type": "lifespan.startup.failed", "message": _describe(exc)})
             raise
-        stop_listening = listen_for_shutdown(scope)  # the shutdown signal (asgi_lifetime._shutdown)
         try:
             await send({"type": "lifespan.startup.complete"})
             await receive()  # lifespan.shutdown
+            stop_listening()  # set before anything stops: mounted apps, tasks, the context
+            errors = await nested.stop()
         except BaseException as exc:  # cancelled by the server: still release resources
             stop_listening()
+            await nested.cancel()
             await tasks.aclose()
             if context is not None:
                 await context.__aexit__(type(exc), exc, exc.__traceback__)
             raise
-        stop_listening()
         try:
             await tasks.aclose()
             if context is not None:
@@ -117,12 +133,15 @@ class LifespanRunner:
         except asyncio.CancelledError:
             raise
         except BaseException as exc:
-            await send({"type": "lifespan.shutdown.failed", "message": _describe(exc)})
-            raise
+            errors.append(exc)
+        if errors:
+            error = errors[0] if len(errors) == 1 else BaseExceptionGroup(_SEVERAL, errors)
+            await send({"type": "lifespan.shutdown.failed", "message": _describe(error)})
+            raise error
         await send({"type": "lifespan.shutdown.complete"})
 
     async def _start(
-        self, scope: Scope, owner: Any, tasks: AppTasks
+        self, scope: Scope, owner: Any, tasks: AppTasks, nested: NestedLifespans
     ) -> AbstractAsyncContextManager[Mapping[str, Any] | None] | None:
         self._check()  # the hooks lists are public: they may have grown since construction
         state: dict[str, Any] | None = scope.get("state")
@@ -147,7 +166,26 @@ class LifespanRunner:
                 state.update(value)
         if state is not None:
             state.setdefault(TASKS_STATE_KEY, tasks)
+        if self.nested is not None:
+            try:
+                await nested.start(self.nested(), _shared_with_nested(state))
+            except BaseException as exc:  # our own lifespan exits with the error
+                await tasks.aclose()
+                if context is not None:
+                    await context.__aexit__(type(exc), exc, exc.__traceback__)
+                elif not isinstance(exc, asyncio.CancelledError):
+                    for hook in self.on_shutdown:
+                        await _call(hook)
+                raise
         return context
+
+
+def _shared_with_nested(state: dict[str, Any] | None) -> dict[str, Any]:
+    """What the lifespan state of every mounted app starts with: the holder's shutdown signal,
+    so one tree of lifespans has one signal (and one chain of signal handlers)."""
+    if state is not None and SHUTDOWN_STATE_KEY in state:
+        return {SHUTDOWN_STATE_KEY: state[SHUTDOWN_STATE_KEY]}
+    return {}
 
 
 class _SyncContext:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, SupportsIndex, TypeVar
 from urllib.parse import quote
 
-from asgi_lifetime import LifespanFactory, LifespanRunner
+from asgi_lifetime import LifespanFactory, LifespanRunner, NestedApp, mounted_state
 from asgi_protocol.datastructures import URLPath
 from asgi_protocol.hosts import host_header, parse_host_header
 from asgi_protocol.paths import get_route_path
@@ -121,8 +121,11 @@ class Router:
         self.default: ASGIApp = self.not_found if default is None else default
         self.max_body_size = check_limit(max_body_size)
         # asgi-lifetime's runner answers the lifespan, with the rules every toolkit app shares
-        # (a lifespan context or startup/shutdown hooks, not both).
-        self.lifespan_runner = LifespanRunner(lifespan, on_startup, on_shutdown)
+        # (a lifespan context or startup/shutdown hooks, not both), and runs the lifespans of
+        # the apps the Mount and Host routes hold inside it.
+        self.lifespan_runner = LifespanRunner(
+            lifespan, on_startup, on_shutdown, nested=self._lifespan_apps
+        )
         self.middleware_stack: ASGIApp = wrap_middleware(self.app, middleware)
 
     @property
@@ -136,6 +139,10 @@ class Router:
 
     def _invalidate(self) -> None:
         self._index = None
+
+    def _lifespan_apps(self) -> list[NestedApp]:
+        """The apps whose lifespans run inside ours, in declaration order (asked at startup)."""
+        return [nested for route in self._routes for nested in route.lifespan_apps()]
 
     @property
     def on_startup(self) -> list[Callable[[], Any]]:
@@ -229,7 +236,8 @@ class Router:
         await http_error(scope, receive, send, 404, "Not Found")
 
     async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer the lifespan protocol with the lifespan context and startup/shutdown hooks."""
+        """Answer the lifespan protocol with the lifespan context and startup/shutdown hooks;
+        the lifespans of the Mount and Host routes' apps run inside it."""
         await self.lifespan_runner(scope, receive, send, scope.get("app", self))
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
@@ -262,11 +270,15 @@ class Router:
     ) -> None:
         self._routes.append(WebSocketRoute(path, endpoint, name=name))
 
-    def mount(self, path: str, app: ASGIApp, name: str | None = None) -> None:
-        self._routes.append(Mount(path, app=app, name=name))
+    def mount(
+        self, path: str, app: ASGIApp, name: str | None = None, *, run_lifespan: bool = True
+    ) -> None:
+        self._routes.append(Mount(path, app=app, name=name, run_lifespan=run_lifespan))
 
-    def host(self, host: str, app: ASGIApp, name: str | None = None) -> None:
-        self._routes.append(Host(host, app=app, name=name))
+    def host(
+        self, host: str, app: ASGIApp, name: str | None = None, *, run_lifespan: bool = True
+    ) -> None:
+        self._routes.append(Host(host, app=app, name=name, run_lifespan=run_lifespan))
 
     def route(
         self,
@@ -359,11 +371,30 @@ def _child_url(
     raise NoMatchFound(name, path_params)
 
 
+def _enter_state(scope: Scope, lifespan_state: dict[str, Any]) -> dict[str, Any] | None:
+    """Give the request the mounted app's lifespan state over its own; returns its own."""
+    outer: dict[str, Any] | None = scope.get("state")
+    scope["state"] = mounted_state(outer, lifespan_state)
+    return outer
+
+
+def _leave_state(scope: Scope, outer: dict[str, Any] | None) -> None:
+    """Back outside the mount: the request's own state again."""
+    if outer is None:
+        del scope["state"]
+    else:
+        scope["state"] = outer
+
+
 class Mount(BaseRoute):
     """A sub-application or a list of routes under a path prefix.
 
     The child scope keeps `path` whole and extends `root_path` by the matched prefix (ASGI's
     rule, as Starlette 1.x); the child finds its part with `get_route_path`.
+
+    The router runs the app's lifespan inside its own (`run_lifespan=False`: not, for an app
+    whose lifespan is run some other way); requests under the mount see its lifespan state
+    over the outer one (asgi_lifetime.mounted_state).
     """
 
     def __init__(
@@ -375,6 +406,7 @@ class Mount(BaseRoute):
         *,
         middleware: Iterable[Any] | None = None,
         max_body_size: int | None = None,
+        run_lifespan: bool = True,
     ) -> None:
         # "" (mount at the root) is allowed, as in Starlette.
         if path != "" and not path.startswith("/"):
@@ -393,6 +425,9 @@ class Mount(BaseRoute):
         self.path_regex, self.path_format, self.param_convertors = compile_path(
             self.path + "/{path:path}"
         )
+        self.run_lifespan = run_lifespan
+        # What the app's running lifespan adds to the state of requests under us (None: nothing).
+        self._lifespan_state: dict[str, Any] | None = None
 
     @property
     def routes(self) -> list[BaseRoute]:
@@ -422,6 +457,16 @@ class Mount(BaseRoute):
     def index_pattern(self) -> str | None:
         return self.path + "/{path:path}"
 
+    def lifespan_apps(self) -> list[NestedApp]:
+        # The app as we call it (with our middleware); "the same app" is the one inside.
+        if not self.run_lifespan:
+            return []
+        label = f"Mount({self.path or '/'!r})"
+        return [NestedApp(self.app, label, self._use_lifespan_state, key=self._app)]
+
+    def _use_lifespan_state(self, state: dict[str, Any] | None) -> None:
+        self._lifespan_state = state
+
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         if name == self.name:
             # The mount itself, with `path` giving the rest of the url.
@@ -438,13 +483,21 @@ class Mount(BaseRoute):
         return URLPath(path=prefix.rstrip("/") + str(url), protocol=url.protocol)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Hot path: a mount whose app has no lifespan state pays two `is None` tests.
+        lifespan_state = self._lifespan_state
+        if lifespan_state is not None:
+            outer = _enter_state(scope, lifespan_state)
         if self.max_body_size is not None:
             scope[SCOPE_KEY] = self.max_body_size
         limit = scope.get(SCOPE_KEY)
-        if limit is None or self._limits_below or scope["type"] != "http":
-            await self.app(scope, receive, send)
-        else:
-            await call_with_limit(self.app, limit, scope, receive, send)
+        try:
+            if limit is None or self._limits_below or scope["type"] != "http":
+                await self.app(scope, receive, send)
+            else:
+                await call_with_limit(self.app, limit, scope, receive, send)
+        finally:
+            if lifespan_state is not None:
+                _leave_state(scope, outer)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -471,16 +524,29 @@ class Host(BaseRoute):
     """Route by the Host header; `{subdomain}`-style params are allowed.
 
     Host names ignore case and the port is not compared. A malformed header (`host:evil`, a bad
-    IP literal) matches no Host route.
+    IP literal) matches no Host route. The app's lifespan runs as a Mount's does.
     """
 
-    def __init__(self, host: str, app: ASGIApp, name: str | None = None) -> None:
+    def __init__(
+        self, host: str, app: ASGIApp, name: str | None = None, *, run_lifespan: bool = True
+    ) -> None:
         if host.startswith("/"):
             raise ValueError(f"Host must not start with '/', got {host!r}")
         self.host = host
         self.app = app
         self.name = name
         self.host_regex, self.host_format, self.param_convertors = compile_path(host)
+        self.run_lifespan = run_lifespan
+        # What the app's running lifespan adds to the state of requests to us (None: nothing).
+        self._lifespan_state: dict[str, Any] | None = None
+
+    def lifespan_apps(self) -> list[NestedApp]:
+        if not self.run_lifespan:
+            return []
+        return [NestedApp(self.app, f"Host({self.host!r})", self._use_lifespan_state)]
+
+    def _use_lifespan_state(self, state: dict[str, Any] | None) -> None:
+        self._lifespan_state = state
 
     @property
     def routes(self) -> list[BaseRoute]:
@@ -515,7 +581,15 @@ class Host(BaseRoute):
         return URLPath(path=str(url), protocol=url.protocol, host=host)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
+        lifespan_state = self._lifespan_state
+        if lifespan_state is None:
+            await self.app(scope, receive, send)
+            return
+        outer = _enter_state(scope, lifespan_state)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _leave_state(scope, outer)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Host) and self.host == other.host and self.app == other.app

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, cast
 
+from asgi_lifetime import NestedApp
 from asgi_protocol.datastructures import URLPath
 from asgi_protocol.paths import get_route_path
 from asgi_protocol.types import ASGIApp, Receive, Scope, Send
@@ -110,6 +111,11 @@ class BaseRoute:
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         raise NotImplementedError()  # pragma: no cover
+
+    def lifespan_apps(self) -> Iterable[NestedApp]:
+        """The apps this route holds whose lifespans its router runs inside its own (Mount and
+        Host give theirs; a leaf route has none)."""
+        return ()
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         raise NotImplementedError()  # pragma: no cover
