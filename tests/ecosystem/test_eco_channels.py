@@ -220,3 +220,20 @@ def test_a_chatty_websocket_is_closed_1008_and_the_consumer_told(client: TestCli
             ws.receive_text()
     assert (closed.value.code, closed.value.reason) == (1008, "Too Many Messages")
     assert closes == [1008]
+
+
+def test_the_router_starts_although_channels_speaks_no_lifespan(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "hello.txt").write_text("hello static")
+    app = build_app(tmp_path)
+    # The lifespan runs, so the router asks each mounted app for its own.
+    with caplog.at_level(logging.DEBUG, logger="asgi_lifetime.nested"), TestClient(app) as client:
+        assert client.get("/hi").json()["path"] == "/hi"
+    skipped = [r.getMessage() for r in caplog.records if r.name == "asgi_lifetime.nested"]
+    assert len(skipped) == 2, skipped  # StaticFiles and ProtocolTypeRouter: no lifespan
+    assert skipped[0].startswith("Mount('/static'): no lifespan")
+    assert skipped[1] == (
+        "Mount('/'): no lifespan (it raised ValueError: "
+        "No application configured for scope type 'lifespan')"
+    )
