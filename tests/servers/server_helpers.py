@@ -127,22 +127,40 @@ def served(
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     env.pop("EXAMPLE_DEBUG", None)
-    with log.open("wb") as sink:  # a file, not a pipe: a full pipe would block the server
+    result = launch(server, command(server, port), port, log, env, cwd=ROOT)
+    try:
+        yield result
+    finally:
+        if result.process.poll() is None or not result.output:
+            result.stop()
+
+
+def launch(
+    server: str,
+    argv: Sequence[str],
+    port: int,
+    log: Path,
+    env: Mapping[str, str],
+    *,
+    cwd: Path | None = None,
+) -> Served:
+    """Start `argv` (a server listening on `port`) logging to `log`, and wait until it listens.
+
+    `env` is its whole environment; the output goes to a file, not a pipe (a full pipe would
+    block the server).
+    """
+    with log.open("wb") as sink:
         process = subprocess.Popen(
-            command(server, port),
-            cwd=ROOT,
-            env=env,
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
             stdin=subprocess.DEVNULL,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    result = Served(server, port, process, log)
-    try:
-        wait_until_listening(result)
-        yield result
-    finally:
-        if process.poll() is None or not result.output:
-            result.stop()
+    served = Served(server, port, process, log)
+    wait_until_listening(served)
+    return served
 
 
 @contextlib.contextmanager
@@ -162,20 +180,11 @@ def uvicorn_processes(
     try:
         for name in names:
             port = free_port()
-            log = log_dir / f"{name}.txt"
-            with log.open("wb") as sink:  # a file, not a pipe: a full pipe would block the server
-                process = subprocess.Popen(
-                    [
-                        *(sys.executable, "-m", "uvicorn", target, *options),
-                        *("--host", "127.0.0.1", "--port", str(port), "--app-dir", str(app_dir)),
-                    ],
-                    env=environ,
-                    stdin=subprocess.DEVNULL,
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )
-            started.append(Served("uvicorn", port, process, log))
-            wait_until_listening(started[-1])
+            argv = [
+                *(sys.executable, "-m", "uvicorn", target, *options),
+                *("--host", "127.0.0.1", "--port", str(port), "--app-dir", str(app_dir)),
+            ]
+            started.append(launch("uvicorn", argv, port, log_dir / f"{name}.txt", environ))
         yield started
     finally:
         for served in started:

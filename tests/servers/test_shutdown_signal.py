@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from server_helpers import BIN, Served, free_port, wait_until_listening
+from server_helpers import BIN, Served, free_port, launch
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -64,24 +63,13 @@ def running(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Running]
     order = tmp_path / "order.txt"
     env = dict(os.environ, SHUTDOWN_LOG=str(order), PYTHONUNBUFFERED="1")
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
-    output = tmp_path / "output.txt"
-    with output.open("wb") as sink:
-        process = subprocess.Popen(
-            command(server, port),
-            cwd=HERE,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    served = Served(server, port, process, output)
+    served = launch(server, command(server, port), port, tmp_path / "output.txt", env, cwd=HERE)
     try:
-        wait_until_listening(served)
         yield Running(served, order)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+        if served.process.poll() is None:
+            served.process.kill()
+            served.process.wait(10)
 
 
 @dataclass

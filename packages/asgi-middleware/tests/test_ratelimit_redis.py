@@ -5,25 +5,17 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+
+# conftest.py starts the redis-server (redis_url) and puts asgi-broadcast's helpers on the path.
+from broadcast_servers import free_port
 from redis.asyncio import Redis
 
 from asgi_middleware import RateLimitMiddleware, RateLimitStoreError
 from asgi_middleware.ratelimit_redis import RedisStore
-
-# One home for starting redis-server in tests: asgi-broadcast's helpers (stdlib and pytest only).
-sys.path.insert(0, str(Path(__file__).parents[2] / "asgi-broadcast" / "tests"))
-from broadcast_servers import free_port, running_redis
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    with running_redis() as url:
-        yield url
 
 
 @pytest.fixture
