@@ -181,16 +181,24 @@ def test_daphne_cancels_the_streams_and_runs_no_lifespan(running: Running) -> No
     assert len([line for line in lines if line.startswith("finally ")]) == STREAMS
 
 
-@pytest.mark.parametrize("running", ["uvicorn", "hypercorn"], indirect=True)
-def test_a_websocket_awaiting_the_signal_closes_with_its_code(running: Running) -> None:
+def sigterm_during_an_echo(running: Running) -> tuple[ConnectionClosed, float]:
+    """Open the app's echo WebSocket, echo once, SIGTERM the server: how the connection closed,
+    and how many seconds after the signal."""
     with connect(f"ws://127.0.0.1:{running.served.port}/ws", open_timeout=10) as websocket:
         websocket.send("hello")
         assert websocket.recv(timeout=10) == "hello"
         running.served.process.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
         with pytest.raises(ConnectionClosed) as info:
             websocket.recv(timeout=10)
-    assert info.value.rcvd is not None, (running.lines(), running.served.stop())
-    assert info.value.rcvd.code == 1012
+    return info.value, time.monotonic() - signalled
+
+
+@pytest.mark.parametrize("running", ["uvicorn", "hypercorn"], indirect=True)
+def test_a_websocket_awaiting_the_signal_closes_with_its_code(running: Running) -> None:
+    closed, _ = sigterm_during_an_echo(running)
+    assert closed.rcvd is not None, (running.lines(), running.served.stop())
+    assert closed.rcvd.code == 1012
     running.served.process.wait(10)
     lines = running.lines()
     assert "ws closed 1012" in lines, lines
@@ -202,20 +210,14 @@ def test_granian_drops_its_websockets_at_the_signal_racing_the_apps_close(runnin
     """Granian's worker drops every WebSocket as soon as it handles the SIGTERM, without a close
     frame, from its own threads; the app hears the same signal in the same loop iteration, so its
     close frame gets out first only sometimes (about half the runs here). Either way, at once."""
-    with connect(f"ws://127.0.0.1:{running.served.port}/ws", open_timeout=10) as websocket:
-        websocket.send("hello")
-        assert websocket.recv(timeout=10) == "hello"
-        running.served.process.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        with pytest.raises(ConnectionClosed) as info:
-            websocket.recv(timeout=10)
-    assert time.monotonic() - started < 2.0
+    closed, after = sigterm_during_an_echo(running)
+    assert after < 2.0
     running.served.process.wait(10)
     lines = running.lines()
-    if info.value.rcvd is None:  # granian's drop came first
+    if closed.rcvd is None:  # granian's drop came first
         assert "ws closed 1012" not in lines
     else:
-        assert info.value.rcvd.code == 1012
+        assert closed.rcvd.code == 1012
         assert lines.index("ws closed 1012") < lines.index("lifespan shutdown"), lines
     assert lines[-1] == "lifespan shutdown", lines
 
@@ -223,12 +225,7 @@ def test_granian_drops_its_websockets_at_the_signal_racing_the_apps_close(runnin
 @pytest.mark.parametrize("running", ["daphne"], indirect=True)
 def test_daphne_drops_a_websocket_without_a_close_frame(running: Running) -> None:
     """No lifespan, so no signal: the handler is cancelled and the client sees no close."""
-    with connect(f"ws://127.0.0.1:{running.served.port}/ws", open_timeout=10) as websocket:
-        websocket.send("hello")
-        assert websocket.recv(timeout=10) == "hello"
-        running.served.process.send_signal(signal.SIGTERM)
-        with pytest.raises(ConnectionClosed) as info:
-            websocket.recv(timeout=10)
-    assert info.value.rcvd is None  # 1006: the connection went without a close frame
+    closed, _ = sigterm_during_an_echo(running)
+    assert closed.rcvd is None  # 1006: the connection went without a close frame
     running.served.process.wait(10)
     assert running.lines() == []
