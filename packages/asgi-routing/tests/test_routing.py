@@ -152,9 +152,37 @@ async def test_method_not_allowed_after_all_routes() -> None:
     assert (await http(router, "POST", "/item")).text == "post"
     reply = await http(router, "DELETE", "/item")
     assert reply.status == 405
-    # The first partial match answers.
-    assert reply.header("allow") == "GET, HEAD"
-    assert (await http(router, "QUERY", "/thing")).status == 405
+    # Allow names what the path's routes allow together, not only the first's (RFC 9110).
+    assert reply.header("allow") == "GET, HEAD, POST"
+    alone = await http(router, "QUERY", "/thing")
+    assert (alone.status, alone.header("allow")) == (405, "GET, HEAD")
+
+
+async def test_allow_is_the_union_for_parameter_routes_and_inside_an_app_too() -> None:
+    router = Router(
+        [
+            Route("/items/{id:int}", text("get"), methods=["GET"]),
+            Route("/items/{id:int}", text("put"), methods=["PUT", "DELETE"]),
+            Route("/items/{name}", text("patch"), methods=["PATCH"]),
+        ]
+    )
+    reply = await http(router, "POST", "/items/7")
+    assert reply.header("allow") == "GET, HEAD, PUT, PATCH, DELETE"
+    assert (await http(router, "POST", "/items/x")).header("allow") == "PATCH"
+    # Inside an application the 405 is an HTTPException: its headers carry the same union.
+    scope = make_scope("POST", "/items/7", scope_app=object())
+    with pytest.raises(HTTPException) as raised:
+        await router(scope, _never_receive, _never_send)
+    assert raised.value.status_code == 405
+    assert raised.value.headers == {"Allow": "GET, HEAD, PUT, PATCH, DELETE"}
+
+
+async def _never_receive() -> Any:  # pragma: no cover - a 405 reads no body
+    raise AssertionError("no body is read")
+
+
+async def _never_send(message: Any) -> None:  # pragma: no cover - the exception answers
+    raise AssertionError("nothing is sent")
 
 
 async def test_query_method() -> None:

@@ -16,12 +16,13 @@ from asgi_protocol.types import ASGIApp, Lifespan, Receive, Scope, Send
 from asgi_responses import RedirectResponse
 from asgi_routing._index import RouteIndex
 from asgi_routing._limits import SCOPE_KEY, applies_body_limits, call_with_limit, check_limit
-from asgi_routing._utils import http_error
+from asgi_routing._utils import allow_header, http_error
 from asgi_routing.convertors import Convertor
 from asgi_routing.exceptions import NoMatchFound
 from asgi_routing.middleware_stack import wrap_middleware
 from asgi_routing.patterns import compile_path
 from asgi_routing.routes import (
+    ALLOW_SCOPE_KEY,
     FULL_MATCH,
     NO_MATCH,
     PARTIAL_MATCH,
@@ -35,6 +36,15 @@ from asgi_routing.routes import (
 from asgi_websockets import WebSocketClose
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _allowed_by(*routes: BaseRoute) -> str:
+    """The Allow value for a path several routes share: the union of their methods."""
+    methods: set[str] = set()
+    for route in routes:
+        methods |= getattr(route, "methods", None) or set()
+    return allow_header(methods)
+
 
 # Characters left as they are when a path goes back into a Location header.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -184,18 +194,27 @@ class Router:
         route_path = get_route_path(scope) if scope.get("root_path") else scope["path"]
         partial: BaseRoute | None = None
         partial_scope: Scope = {}
+        others: list[BaseRoute] | None = None  # more routes of the right path, wrong method
         for route in index.candidates(route_path):
             match, child_scope = route.matches(scope)
             if match is FULL_MATCH:
                 scope.update(child_scope)
                 await route.handle(scope, receive, send)
                 return
-            if match is PARTIAL_MATCH and partial is None:
-                partial, partial_scope = route, child_scope
+            if match is PARTIAL_MATCH:
+                if partial is None:
+                    partial, partial_scope = route, child_scope
+                elif others is None:
+                    others = [route]
+                else:
+                    others.append(route)
 
         if partial is not None:
-            # Right path, wrong method: the route answers 405.
+            # Right path, wrong method: the first such route answers 405, naming every method
+            # the path's routes allow.
             scope.update(partial_scope)
+            if others is not None:
+                scope[ALLOW_SCOPE_KEY] = _allowed_by(partial, *others)
             await partial.handle(scope, receive, send)
             return
 

@@ -32,6 +32,11 @@ from asgi_routing.patterns import compile_path
 from asgi_routing.wrappers import request_response, websocket_session
 from asgi_websockets import WebSocketClose
 
+#: The methods every route of a request's path allows, when several routes share the path
+#: (`Route("/x", get_x)`, `Route("/x", post_x, methods=["POST"])`): the router puts them here
+#: for the route that answers 405, so `Allow` names them all, as RFC 9110 asks.
+ALLOW_SCOPE_KEY = "asgi_toolkit.allow"
+
 
 class Match(enum.Enum):
     """How a route relates to a request: not at all, right path but wrong method, or fully."""
@@ -255,9 +260,8 @@ class Route(BaseRoute):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.methods is not None and scope["method"] not in self.methods:
-            await http_error(
-                scope, receive, send, 405, "Method Not Allowed", {"Allow": self._allow}
-            )
+            allow = scope.get(ALLOW_SCOPE_KEY, self._allow)
+            await http_error(scope, receive, send, 405, "Method Not Allowed", {"Allow": allow})
             return
         limit = self.max_body_size if self.max_body_size is not None else scope.get(SCOPE_KEY)
         if limit is None:
@@ -340,4 +344,4 @@ class WebSocketRoute(BaseRoute):
         return f"{type(self).__name__}(path={self.path!r}, name={self.name!r})"
 
 
-__all__ = ["BaseRoute", "Match", "Route", "WebSocketRoute", "replace_params"]
+__all__ = ["ALLOW_SCOPE_KEY", "BaseRoute", "Match", "Route", "WebSocketRoute", "replace_params"]
