@@ -8,12 +8,18 @@ Routes:
     POST /upload              multipart upload: name, size and sha256 of the file
     POST /signup              JSON in; a background task records the signup after responding
     GET  /signups             what the background task recorded
+    GET  /api/ticks?n=3       server-sent events: n ticks, a second apart (it ends by itself
+                              when the server is told to stop, so SIGTERM is never held)
     WS   /ws                  echo
+
+Every answer carries an X-Request-ID (the client's, if plain, else a new one), and the app's log
+lines name it.
     *    /graphql             GraphQL (graphene)
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -41,12 +47,17 @@ from asgi_toolkit import (
 )
 from asgi_toolkit.middleware import Middleware
 from asgi_toolkit.middleware.gzip import GZipMiddleware
+from asgi_toolkit.middleware.requestid import RequestIdFilter, RequestIdMiddleware
+from asgi_toolkit.responses import EventSourceResponse
 
 # Our own handler: uvicorn configures only its loggers, so without one these lines would be lost.
 logger = logging.getLogger("examples.app")
 if not logger.handlers:
     _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("%(levelname)s:     [example] %(message)s"))
+    _handler.setFormatter(
+        logging.Formatter("%(levelname)s:     [example %(request_id)s] %(message)s")
+    )
+    _handler.addFilter(RequestIdFilter())  # "-" outside a request
     logger.addHandler(_handler)
     logger.setLevel(logging.INFO)
 
@@ -109,6 +120,26 @@ async def signups(request: Request) -> JSONResponse:
     return JSONResponse({"signups": request.state.signups})
 
 
+MAX_TICKS = 60
+
+
+async def ticks(request: Request) -> EventSourceResponse:
+    try:
+        count = int(request.query_params.get("n", "3"))
+    except ValueError:
+        raise HTTPException(400, "n must be a whole number") from None
+    if not 1 <= count <= MAX_TICKS:
+        raise HTTPException(400, f"n must be between 1 and {MAX_TICKS}")
+
+    async def events() -> AsyncIterator[dict[str, Any]]:
+        for tick in range(1, count + 1):
+            yield {"event": "tick", "data": str(tick), "id": str(tick)}
+            if tick < count:
+                await asyncio.sleep(1)
+
+    return EventSourceResponse(events())
+
+
 async def echo(websocket: WebSocket) -> None:
     await websocket.accept()
     try:
@@ -141,7 +172,8 @@ async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
         "ON" if app.debug else "off (EXAMPLE_DEBUG=1 turns it on)",
     )
     logger.info(
-        "try: / (static index), /api/hello/you, /api/items/1, /graphql (GraphiQL), /ws (echo)"
+        "try: / (static index), /api/hello/you, /api/items/1, /api/ticks (events), "
+        "/graphql (GraphiQL), /ws (echo)"
     )
     yield {"signups": []}
     logger.info("stopped")
@@ -155,11 +187,12 @@ app = App(
         Route("/upload", upload, methods=["POST"]),
         Route("/signup", signup, methods=["POST"]),
         Route("/signups", signups),
+        Route("/api/ticks", ticks),
         WebSocketRoute("/ws", echo),
         Route("/graphql", GraphQLApp(graphene.Schema(query=Query)), name="graphql"),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ],
-    middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+    middleware=[Middleware(RequestIdMiddleware), Middleware(GZipMiddleware, minimum_size=500)],
     lifespan=lifespan,
     max_body_size=10 * 1024 * 1024,
     debug=os.environ.get("EXAMPLE_DEBUG") == "1",

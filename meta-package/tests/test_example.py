@@ -36,7 +36,7 @@ def client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
 
 def test_startup_and_shutdown_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="examples.app"), TestClient(example.app):
-        assert "ready: 9 routes" in caplog.text
+        assert "ready: 10 routes" in caplog.text
         assert "debug page off (EXAMPLE_DEBUG=1 turns it on)" in caplog.text
         assert "/graphql (GraphiQL)" in caplog.text
         assert "stopped" not in caplog.text
@@ -146,3 +146,22 @@ def test_graphql_bad_query(client: TestClient) -> None:
 def test_gzip_on_large_responses(client: TestClient) -> None:
     response = client.get("/static/index.html", headers={"accept-encoding": "gzip"})
     assert response.headers.get("content-encoding") == "gzip"
+
+
+def test_ticks_are_events_and_bad_counts_a_400(client: TestClient) -> None:
+    response = client.get("/api/ticks?n=1", headers={"X-Request-ID": "t-1"})
+    assert response.headers["x-request-id"] == "t-1"
+    assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
+    assert response.text == "event: tick\nid: 1\ndata: 1\n\n"
+    for query, reason in [
+        ("n=0", "n must be between 1 and 60"),
+        ("n=x", "n must be a whole number"),
+    ]:
+        refused = client.get(f"/api/ticks?{query}")
+        assert (refused.status_code, refused.text) == (400, reason)
+
+
+def test_log_lines_name_the_request(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    client.post("/signup", json={"email": "a@b.c"}, headers={"X-Request-ID": "signup-1"})
+    (line,) = [r for r in caplog.records if r.getMessage() == "recorded signup of a@b.c"]
+    assert getattr(line, "request_id", None) == "signup-1"

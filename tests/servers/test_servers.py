@@ -88,7 +88,12 @@ def test_signup_background_task(served: Served) -> None:
         assert no_state.text == "Internal Server Error"
         return
     email = f"someone@{served.server}.example"
-    response = requests.post(f"{served.base}/signup", json={"email": email}, timeout=TIMEOUT)
+    response = requests.post(
+        f"{served.base}/signup",
+        json={"email": email},
+        headers={"X-Request-ID": f"signup-{served.server}"},
+        timeout=TIMEOUT,
+    )
     assert response.status_code == 202, response.text
     assert response.json() == {"queued": email}
     # The task runs after the response is sent: poll, bounded.
@@ -125,6 +130,19 @@ def test_gzip_when_asked(served: Served) -> None:
     plain = requests.get(url, headers={"accept-encoding": "identity"}, timeout=TIMEOUT)
     assert "content-encoding" not in plain.headers
     assert plain.content == original
+
+
+def test_events_stream_with_the_request_id(served: Served) -> None:
+    url = f"{served.base}/api/ticks?n=2"
+    given = requests.get(url, headers={"X-Request-ID": "ticks-1"}, timeout=TIMEOUT)
+    assert given.status_code == 200
+    assert given.headers["x-request-id"] == "ticks-1"
+    assert given.headers["content-type"].startswith("text/event-stream")
+    assert given.text == "event: tick\nid: 1\ndata: 1\n\nevent: tick\nid: 2\ndata: 2\n\n"
+    fresh = requests.get(f"{served.base}/api/hello/x", headers={"X-Request-ID": "a b"}, timeout=5)
+    assert re.fullmatch(r"[0-9a-f]{32}", fresh.headers["x-request-id"])  # not plain: a new one
+    refused = requests.get(f"{served.base}/api/ticks?n=1000", timeout=TIMEOUT)
+    assert (refused.status_code, refused.text) == (400, "n must be between 1 and 60")
 
 
 def test_websocket_echo(served: Served) -> None:
@@ -172,11 +190,14 @@ def test_zz_output_after_stop(served: Served) -> None:
         # Its shutdown hook ran to its end (see server_helpers.DAPHNE_FORGETS_IN).
         assert "Killed 0 pending application instances" in output, output
     if served.server in NO_LIFESPAN:
-        assert "[example]" not in output, output
+        assert "[example " not in output, output
         return
-    assert "[example] ready:" in output, output
-    assert "[example] stopped" in output, output
-    example_lines = [line for line in output.splitlines() if "[example]" in line]
+    assert "[example -] ready:" in output, output  # "-": no request
+    assert "[example -] stopped" in output, output
+    # The background task's line names the request it was started by (RequestIdFilter).
+    signup_line = f"[example signup-{served.server}] recorded signup of someone@{served.server}"
+    assert signup_line in output, output
+    example_lines = [line for line in output.splitlines() if "[example " in line]
     urls = [
         url for line in example_lines for url in re.findall(r"(?:https?|wss?)://[^\s,)]+", line)
     ]
