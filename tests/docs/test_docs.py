@@ -4,6 +4,8 @@ READMEs runs and asserts."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,23 @@ def nav_pages(entries: list[object]) -> set[str]:
         for value in values:
             pages |= nav_pages(value) if isinstance(value, list) else {str(value)}
     return pages
+
+
+def test_the_built_site_asks_no_other_host_for_fonts(tmp_path: Path) -> None:
+    """Material loads Roboto from Google Fonts unless told not to: a reader's browser would ask
+    Google for every page, and an offline copy of the site would wait for it."""
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        check=True,
+    )
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text()
+        assert "fonts.googleapis.com" not in text, page
+        assert "fonts.gstatic.com" not in text, page
 
 
 def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
