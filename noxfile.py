@@ -31,6 +31,7 @@ nox.options.sessions = [
     "servers",
     "docs",
     "starlette-suite",
+    "ecosystem-suites",
     "release-check",
 ]
 
@@ -220,6 +221,19 @@ def starlette_suite(session: nox.Session) -> None:
         env={"PYTHONPATH": str(suite)},
     )
     session.run("python", str(suite / "run.py"), *session.posargs)
+
+
+@nox.session(name="ecosystem-suites")
+def ecosystem_suites(session: nox.Session) -> None:
+    """Other people's Starlette libraries' own test suites, on Starlette and on us: whatever
+    passes on Starlette must pass on us (tests/ecosystem_suites/run.py)."""
+    install(
+        session,
+        *install_args(["asgi-toolkit[full]"]),
+        "-r",
+        str(ROOT / "tests/ecosystem_suites/requirements.txt"),
+    )
+    session.run("python", str(ROOT / "tests/ecosystem_suites/run.py"), *session.posargs)
 
 
 @nox.session(name="release-check")
