@@ -422,6 +422,8 @@ def test_max_body_size() -> None:
         return Response(await request.body())
 
     app = App(routes=[Route("/", echo, methods=["POST"])], max_body_size=10)
+    assert app.max_body_size == 10  # Starlette's attribute
+    assert App().max_body_size is None
     client = TestClient(app)
     assert client.post("/", data=b"small").content == b"small"
     assert client.post("/", data=b"x" * 11).status_code == 413

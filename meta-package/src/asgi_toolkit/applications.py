@@ -119,6 +119,11 @@ class App:
         return self.router.routes
 
     @property
+    def max_body_size(self) -> int | None:
+        """The request body limit given to the App (Starlette's attribute); the router holds it."""
+        return self.router.max_body_size
+
+    @property
     def tasks(self) -> AppTasks:
         """The app-scoped task group of the running lifespan (drained at shutdown)."""
         return self.router.lifespan_runner.tasks

@@ -62,27 +62,34 @@ class CORSMiddleware:
         self.allow_private_network = allow_private_network
         # With credentials a "*" answer is void for browsers, so the origin is echoed instead.
         self.echo_origin = not self.allow_all_origins or allow_credentials
+        self.preflight_explicit_allow_origin = self.echo_origin  # Starlette's name for it
 
-        simple: list[tuple[bytes, bytes]] = []
-        if not self.echo_origin:
-            simple.append((b"access-control-allow-origin", b"*"))
+        # What a simple (non-preflight) answer gets besides the origin, as Starlette's attribute
+        # spells it (code written for Starlette reads it: `response.headers.update(...)`)...
+        self.simple_headers: dict[str, str] = {}
+        if self.allow_all_origins:
+            self.simple_headers["Access-Control-Allow-Origin"] = "*"
         if allow_credentials:
-            simple.append((b"access-control-allow-credentials", b"true"))
+            self.simple_headers["Access-Control-Allow-Credentials"] = "true"
         if expose_headers:
-            simple.append(
-                (b"access-control-expose-headers", ", ".join(expose_headers).encode("latin-1"))
-            )
-        self.simple_headers = simple
+            self.simple_headers["Access-Control-Expose-Headers"] = ", ".join(expose_headers)
+        # ...and as raw pairs for our own answers, where an echoed origin replaces the "*".
+        self._simple_raw = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.simple_headers.items()
+            if not (self.echo_origin and name == "Access-Control-Allow-Origin")
+        ]
 
-        preflight = {"vary": PREFLIGHT_VARY}
+        # Title-case names, as Starlette's attribute spells them (the answer's names are lower-case).
+        preflight = {"Vary": PREFLIGHT_VARY}
         if not self.echo_origin:
-            preflight["access-control-allow-origin"] = "*"
-        preflight["access-control-allow-methods"] = ", ".join(methods)
-        preflight["access-control-max-age"] = str(max_age)
+            preflight["Access-Control-Allow-Origin"] = "*"
+        preflight["Access-Control-Allow-Methods"] = ", ".join(methods)
+        preflight["Access-Control-Max-Age"] = str(max_age)
         if not self.allow_all_headers:
-            preflight["access-control-allow-headers"] = ", ".join(header_list)
+            preflight["Access-Control-Allow-Headers"] = ", ".join(header_list)
         if allow_credentials:
-            preflight["access-control-allow-credentials"] = "true"
+            preflight["Access-Control-Allow-Credentials"] = "true"
         self.preflight_headers = preflight
 
     def is_allowed_origin(self, origin: str) -> bool:
@@ -116,7 +123,7 @@ class CORSMiddleware:
         if not self.is_allowed_origin(origin):
             failures.append("origin")
         elif self.echo_origin:
-            headers["access-control-allow-origin"] = origin
+            headers["Access-Control-Allow-Origin"] = origin
         if request_method.upper() not in self.allow_methods:
             failures.append("method")
         requested_headers = None
@@ -128,14 +135,14 @@ class CORSMiddleware:
                 private_network = True
         if self.allow_all_headers:
             if requested_headers is not None:
-                headers["access-control-allow-headers"] = requested_headers
+                headers["Access-Control-Allow-Headers"] = requested_headers
         elif requested_headers is not None:
             asked = {h.strip().lower() for h in requested_headers.split(",") if h.strip()}
             if not asked <= self.allow_headers:
                 failures.append("headers")
         if private_network:
             if self.allow_private_network:
-                headers["access-control-allow-private-network"] = "true"
+                headers["Access-Control-Allow-Private-Network"] = "true"
             else:
                 failures.append("private-network")
         if failures:
@@ -147,9 +154,9 @@ class CORSMiddleware:
         if origin is not None and self.is_allowed_origin(origin):
             if self.echo_origin:
                 cors_headers = [(b"access-control-allow-origin", origin.encode("latin-1"))]
-                cors_headers.extend(self.simple_headers)
+                cors_headers.extend(self._simple_raw)
             else:
-                cors_headers = self.simple_headers  # only read below
+                cors_headers = self._simple_raw  # only read below
 
         # A plain function handing back `send`'s awaitable: no coroutine of its own per message.
         def cors_send(message: Message) -> Awaitable[None]:

@@ -34,6 +34,7 @@ class GZipMiddleware(CompressionMiddleware):
             levels={"gzip": compresslevel},
             thread_minimum_size=thread_minimum_size,
         )
+        self.compresslevel = compresslevel  # Starlette's attribute
 
 
 class GZipResponder:

@@ -213,6 +213,8 @@ class SessionMiddleware:
             flags += "; partitioned"
         max_age_attribute = f"Max-Age={max_age}; " if max_age is not None else ""
         self.attributes = f"path={path}; {max_age_attribute}{flags}"
+        self.path = path  # with security_flags, Starlette's attributes
+        self.security_flags = flags
         self.expired_cookie = (
             f"{session_cookie}=null; path={path}; expires=Thu, 01 Jan 1970 00:00:00 GMT; "
             f"Max-Age=0; {flags}"
