@@ -70,6 +70,9 @@ LIBRARIES = {
     "starlette-request-id": Library("starlette-request-id==2.1.0"),
     # Locale negotiation middleware with Babel, on our Request, Route and TestClient.
     "starlette-i18n": Library("starlette-i18n==3.1.0"),
+    # Double-submit CSRF middleware, driven through httpx's ASGI transport (`AsyncClient(app=)`,
+    # gone in httpx 0.28: hence the pin) and asgi-lifespan against our App's lifespan.
+    "starlette-csrf": Library("starlette-csrf==3.0.0"),
 }
 
 
