@@ -73,6 +73,9 @@ LIBRARIES = {
     # Double-submit CSRF middleware, driven through httpx's ASGI transport (`AsyncClient(app=)`,
     # gone in httpx 0.28: hence the pin) and asgi-lifespan against our App's lifespan.
     "starlette-csrf": Library("starlette-csrf==3.0.0"),
+    # Pure ASGI middleware that rewrites request and response bodies (msgpack <-> JSON) around
+    # our App, routes and responses.
+    "msgpack-asgi": Library("msgpack-asgi==3.0.0", source="src"),
 }
 
 
