@@ -1,25 +1,26 @@
 """pytest plugin: each test's outcome to the JSON file ECOSYSTEM_SUITE_REPORT names.
 
-Trio variants are deselected in both runs (ours speaks asyncio, as the Starlette suite's runs),
-so the two runs compare the same tests.
+The Starlette suite's rules (tests/starlette_suite/outcomes.py): trio variants are deselected in
+both runs (ours speaks asyncio), so the two runs compare the same tests.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "starlette_suite"))
+from outcomes import deselect_trio, record
 
 _outcomes: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    trio = [item for item in items if "trio" in item.nodeid.rstrip("]").split("[", 1)[-1]]
-    if trio:
-        config.hook.pytest_deselected(items=trio)
-        items[:] = [item for item in items if item not in trio]
+    deselect_trio(config, items)
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
@@ -28,12 +29,7 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.failed:
-        _outcomes[report.nodeid] = "failed"
-    elif report.skipped and report.when in ("setup", "call"):
-        _outcomes.setdefault(report.nodeid, "skipped")
-    elif report.when == "call" and report.passed:
-        _outcomes.setdefault(report.nodeid, "passed")
+    record(_outcomes, report)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from import_map import install
+from outcomes import deselect_trio, record
 
 install()
 
@@ -21,13 +22,7 @@ _broken_files: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The suite runs on asyncio only: trio variants are deselected, not failed."""
-    trio = [
-        item for item in items if "trio" in item.nodeid.rstrip("]").split("[", 1)[-1].split("-")
-    ]
-    if trio:
-        config.hook.pytest_deselected(items=trio)
-        items[:] = [item for item in items if item not in trio]
+    deselect_trio(config, items)
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
@@ -36,12 +31,7 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.failed:
-        _outcomes[report.nodeid] = "failed"
-    elif report.skipped and report.when in ("setup", "call"):
-        _outcomes.setdefault(report.nodeid, "skipped")
-    elif report.when == "call" and report.passed:
-        _outcomes.setdefault(report.nodeid, "passed")
+    record(_outcomes, report)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
