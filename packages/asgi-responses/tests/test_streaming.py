@@ -5,6 +5,7 @@ import pytest
 from resp_driver import body_of, call, http_scope
 
 from asgi_protocol.exceptions import ClientDisconnect
+from asgi_protocol.types import Receive, Send
 from asgi_responses import StreamingResponse
 from asgi_tasks import BackgroundTask
 
@@ -160,3 +161,45 @@ async def test_a_websocket_denial_streams_websocket_messages() -> None:
     assert sent[0]["status"] == 403
     assert body_of(sent) == b"no"
     assert ran == [True]
+
+
+class Framed(StreamingResponse):
+    """A subclass written for Starlette: it overrides `stream_response` to frame each chunk."""
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        async for chunk in self.body_iterator:
+            body = chunk if isinstance(chunk, bytes) else str(chunk).encode()
+            await send(
+                {"type": "http.response.body", "body": b"[" + body + b"]", "more_body": True}
+            )
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def test_a_subclass_overriding_stream_response_is_obeyed() -> None:
+    for scope in (http_scope(), http_scope(asgi={"spec_version": "2.4"})):
+        assert body_of(await call(Framed(iter([b"a", "b"])), scope)) == b"[a][b]"
+
+
+async def test_a_subclass_overriding_listen_for_disconnect_is_obeyed() -> None:
+    """Before ASGI 2.4 the stream stops when `listen_for_disconnect` returns, whatever it waits
+    for: here a client message that says it is done."""
+
+    class StopsOnBye(StreamingResponse):
+        async def listen_for_disconnect(self, receive: Receive) -> None:
+            while (await receive()).get("body") != b"bye":
+                pass
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"tick"
+            await asyncio.sleep(0.01)
+
+    messages = [
+        {"type": "http.request", "body": b"", "more_body": True},
+        {"type": "http.request", "body": b"bye", "more_body": False},
+    ]
+    # No http.disconnect ever comes: the endless stream ends only because the override said so.
+    sent = await asyncio.wait_for(call(StopsOnBye(endless()), http_scope(), messages), timeout=2)
+    assert sent[0]["type"] == "http.response.start"
+    assert body_of(sent).startswith(b"tick")

@@ -10,7 +10,7 @@ From 2.4 on a send to a gone client raises OSError, so the body is sent directly
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from asgi_protocol.exceptions import ClientDisconnect
@@ -41,7 +41,8 @@ async def send_or_client_disconnect(sending: Coroutine[Any, Any, None], scope: S
         raise ClientDisconnect() from exc
 
 
-async def _wait_for_disconnect(receive: Receive) -> None:
+async def wait_for_disconnect(receive: Receive) -> None:
+    """Return once `receive()` gives `http.disconnect` (what else it gives is dropped)."""
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -64,14 +65,19 @@ async def _until_done(*tasks: asyncio.Future[None]) -> None:
         raise asyncio.CancelledError
 
 
-async def send_until_disconnect(sending: Coroutine[Any, Any, None], receive: Receive) -> bool:
-    """Run `sending` while watching for `http.disconnect`; True when the client left first.
+async def send_until_disconnect(
+    sending: Coroutine[Any, Any, None],
+    receive: Receive,
+    listen: Callable[[Receive], Awaitable[None]] = wait_for_disconnect,
+) -> bool:
+    """Run `sending` while `listen(receive)` watches for `http.disconnect`; True when the client
+    left first.
 
     Either way both tasks are finished on return (and on cancellation from outside), so a file
     the sender opened is closed before the caller goes on. An error of the sender propagates.
     """
     sender = asyncio.ensure_future(sending)
-    listener = asyncio.ensure_future(_wait_for_disconnect(receive))
+    listener = asyncio.ensure_future(listen(receive))
     try:
         await asyncio.wait((sender, listener), return_when=asyncio.FIRST_COMPLETED)
     finally:

@@ -13,6 +13,7 @@ from asgi_responses._disconnect import (
     send_fails_on_disconnect,
     send_or_client_disconnect,
     send_until_disconnect,
+    wait_for_disconnect,
 )
 from asgi_tasks import BackgroundTask
 
@@ -30,7 +31,13 @@ class StreamingResponse(Response):
     `receive()` for `http.disconnect`, from 2.4 on when a send fails (raised as
     ClientDisconnect). Its iterator is closed either way. `trailers`, an async callable returning
     headers, is sent as `http.response.trailers` when the server offers that extension.
+
+    `stream_response(send)` and `listen_for_disconnect(receive)` are Starlette's two halves, by
+    their names, so a subclass written for Starlette that overrides one is still obeyed.
     """
+
+    #: Whether this answer ends with trailers (decided per call, from the server's extensions).
+    _send_trailers = False
 
     def __init__(
         self,
@@ -57,7 +64,13 @@ class StreamingResponse(Response):
             return chunk.encode(self.charset)
         return bytes(chunk)
 
-    async def _stream(self, send: Send, with_trailers: bool) -> None:
+    async def listen_for_disconnect(self, receive: Receive) -> None:
+        """Return once the client has gone (`http.disconnect`): the stream then stops."""
+        await wait_for_disconnect(receive)
+
+    async def stream_response(self, send: Send) -> None:
+        """Send the start, every chunk, the end, and the trailers when they are due."""
+        with_trailers = self._send_trailers
         start: dict[str, Any] = {
             "type": "http.response.start",
             "status": self.status_code,
@@ -82,14 +95,19 @@ class StreamingResponse(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         extensions = scope.get("extensions") or {}
-        with_trailers = self.trailers is not None and "http.response.trailers" in extensions
+        is_http = scope["type"] == "http"
+        self._send_trailers = (
+            is_http and self.trailers is not None and "http.response.trailers" in extensions
+        )
         try:
-            if scope["type"] != "http":  # a denial response to a websocket handshake
-                await self._stream(websocket_denial_send(send), with_trailers=False)
+            if not is_http:  # a denial response to a websocket handshake
+                await self.stream_response(websocket_denial_send(send))
             elif send_fails_on_disconnect(scope):
-                await send_or_client_disconnect(self._stream(send, with_trailers), scope)
+                await send_or_client_disconnect(self.stream_response(send), scope)
             else:
-                await send_until_disconnect(self._stream(send, with_trailers), receive)
+                await send_until_disconnect(
+                    self.stream_response(send), receive, self.listen_for_disconnect
+                )
         finally:
             closer = getattr(self.body_iterator, "aclose", None)
             if closer is not None:
