@@ -4,10 +4,11 @@ missing and forged tokens, bodies too big or broken, and WebSocket hijacking. Ev
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
-from hostile_helpers import multipart
+from hostile_helpers import drive, multipart
 
 from asgi_testclient import TestClient
 from asgi_testclient.exceptions import WebSocketDenialResponse
@@ -216,15 +217,9 @@ def test_a_slow_form_under_a_timeout_is_a_504() -> None:
         routes=[Route("/transfer", transfer, methods=["POST"])],
         middleware=[Middleware(TimeoutMiddleware, timeout=0.05), Middleware(CSRFMiddleware)],
     )
-    import asyncio
-
-    sent: list[Any] = []
 
     async def receive() -> Any:
         await asyncio.sleep(10)  # a client that never finishes its body
-
-    async def send(message: Any) -> None:
-        sent.append(message)
 
     headers = [
         (b"host", b"testserver"),
@@ -232,14 +227,7 @@ def test_a_slow_form_under_a_timeout_is_a_504() -> None:
         (b"cookie", f"csrftoken={TOKEN}".encode()),
         (b"content-type", b"application/x-www-form-urlencoded"),
     ]
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/transfer",
-        "headers": headers,
-        "query_string": b"",
-    }
-    asyncio.run(app(scope, receive, send))
+    sent = asyncio.run(drive(app, "/transfer", headers, method="POST", receive=receive))
     assert sent[0]["status"] == 504
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from hostile_helpers import drive
 
 from asgi_testclient import TestClient
 from asgi_toolkit import App
@@ -60,27 +61,12 @@ def app(debug: bool = False) -> App:
 
 
 def call(target: Any, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[Any, bytes]:
-    """One request straight into the app, headers as raw as a lax server could pass them:
-    the response start message and the body."""
+    """One raw request (hostile_helpers.drive): the response start message and the body."""
     sent: list[Any] = []
-
-    async def receive() -> Any:
-        return {"type": "http.request", "body": b""}
-
-    async def send(message: Any) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "headers": [(b"host", b"testserver"), *headers],
-        "query_string": b"",
-    }
 
     async def main() -> None:
         with contextlib.suppress(RuntimeError):  # the failing route: its page went out first
-            await target(scope, receive, send)
+            await drive(target, path, [(b"host", b"testserver"), *headers], sent=sent)
 
     asyncio.run(main())
     return sent[0], b"".join(m.get("body", b"") for m in sent[1:])
@@ -177,25 +163,10 @@ def test_concurrent_requests_never_see_each_others_ids() -> None:
     target = App(routes=[Route("/", slow)], middleware=[Middleware(RequestIdMiddleware)])
 
     async def one(index: int) -> tuple[str, str]:
-        sent: list[Any] = []
-
-        async def receive() -> Any:
-            return {"type": "http.request", "body": b""}
-
-        async def send(message: Any) -> None:
-            sent.append(message)
-
         headers = [(b"host", b"x")] + (
             [(b"x-request-id", f"c-{index}".encode())] if index % 2 else []
         )
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": "/",
-            "headers": headers,
-            "query_string": b"",
-        }
-        await target(scope, receive, send)
+        sent = await drive(target, "/", headers)
         echoed = dict(sent[0]["headers"])[b"x-request-id"].decode()
         return echoed, sent[1]["body"].decode()
 
@@ -222,24 +193,8 @@ def test_a_background_task_logs_with_the_requests_id(log_text: Any) -> None:
 
 def test_two_incoming_headers_cannot_smuggle_a_second_value() -> None:
     async def main() -> list[Any]:
-        sent: list[Any] = []
-
-        async def receive() -> Any:
-            return {"type": "http.request", "body": b""}
-
-        async def send(message: Any) -> None:
-            sent.append(message)
-
         headers = [(b"host", b"x"), (b"x-request-id", b"first"), (b"x-request-id", b"second")]
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": "/",
-            "headers": headers,
-            "query_string": b"",
-        }
-        await app()(scope, receive, send)
-        return sent
+        return await drive(app(), "/", headers)
 
     start = asyncio.run(main())[0]
     assert [v for k, v in start["headers"] if k == b"x-request-id"] == [b"first"]

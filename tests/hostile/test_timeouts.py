@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import pytest
+from hostile_helpers import drive
 
 from asgi_testclient import TestClient
 from asgi_toolkit import App
@@ -132,22 +133,7 @@ def test_a_flood_of_hanging_requests_all_get_504_and_leave_nothing_behind() -> N
     app = make_app()
 
     async def one() -> int:
-        sent: list[Any] = []
-
-        async def receive() -> Any:
-            return {"type": "http.request", "body": b""}
-
-        async def send(message: Any) -> None:
-            sent.append(message)
-
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": "/hangs",
-            "headers": [(b"host", b"x")],
-            "query_string": b"",
-        }
-        await app(scope, receive, send)
+        sent = await drive(app, "/hangs", [(b"host", b"x")])
         return int(sent[0]["status"])
 
     async def main() -> tuple[list[int], int]:
