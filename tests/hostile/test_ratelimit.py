@@ -68,14 +68,19 @@ def test_spoofed_forwarded_for_without_proxy_headers_is_ignored() -> None:
     assert statuses == [200, 200, 429, 429, 429]
 
 
-def test_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored() -> None:
-    app = App(
+def behind_the_proxy() -> App:
+    """Limited to 2 per client, behind ProxyHeadersMiddleware trusting only 10.0.0.1."""
+    return App(
         routes=[Route("/", home)],
         middleware=[
             Middleware(ProxyHeadersMiddleware, trusted_hosts="10.0.0.1"),
             Middleware(RateLimitMiddleware, limit=2),
         ],
     )
+
+
+def test_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored() -> None:
+    app = behind_the_proxy()
     client = TestClient(app, client=("203.0.113.7", 1))
     statuses = [
         client.get("/", headers={"x-forwarded-for": f"198.51.100.{n}"}).status_code
@@ -85,13 +90,7 @@ def test_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored() -> None:
 
 
 def test_a_chain_through_the_trusted_proxy_keys_by_the_nearest_untrusted_hop() -> None:
-    app = App(
-        routes=[Route("/", home)],
-        middleware=[
-            Middleware(ProxyHeadersMiddleware, trusted_hosts="10.0.0.1"),
-            Middleware(RateLimitMiddleware, limit=2),
-        ],
-    )
+    app = behind_the_proxy()
     proxy = TestClient(app, client=("10.0.0.1", 1))
     # The client prepends made-up hops; the proxy appends the address it really saw.
     statuses = [
