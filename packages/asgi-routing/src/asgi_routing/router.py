@@ -405,7 +405,23 @@ def _leave_state(scope: Scope, outer: dict[str, Any] | None) -> None:
         scope["state"] = outer
 
 
-class Mount(BaseRoute):
+class _HoldsAnApp(BaseRoute):
+    """What Mount and Host share: the router runs their app's lifespan inside its own, and
+    tells them the state it adds to the requests they pass on (None: nothing to add)."""
+
+    run_lifespan: bool
+    _lifespan_state: dict[str, Any] | None = None
+
+    def _held(self, app: ASGIApp, label: str, key: object = None) -> list[NestedApp]:
+        if not self.run_lifespan:
+            return []
+        return [NestedApp(app, label, self._use_lifespan_state, key=key)]
+
+    def _use_lifespan_state(self, state: dict[str, Any] | None) -> None:
+        self._lifespan_state = state
+
+
+class Mount(_HoldsAnApp):
     """A sub-application or a list of routes under a path prefix.
 
     The child scope keeps `path` whole and extends `root_path` by the matched prefix (ASGI's
@@ -445,8 +461,6 @@ class Mount(BaseRoute):
             self.path + "/{path:path}"
         )
         self.run_lifespan = run_lifespan
-        # What the app's running lifespan adds to the state of requests under us (None: nothing).
-        self._lifespan_state: dict[str, Any] | None = None
 
     @property
     def routes(self) -> list[BaseRoute]:
@@ -478,13 +492,7 @@ class Mount(BaseRoute):
 
     def lifespan_apps(self) -> list[NestedApp]:
         # The app as we call it (with our middleware); "the same app" is the one inside.
-        if not self.run_lifespan:
-            return []
-        label = f"Mount({self.path or '/'!r})"
-        return [NestedApp(self.app, label, self._use_lifespan_state, key=self._app)]
-
-    def _use_lifespan_state(self, state: dict[str, Any] | None) -> None:
-        self._lifespan_state = state
+        return self._held(self.app, f"Mount({self.path or '/'!r})", key=self._app)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         if name == self.name:
@@ -539,7 +547,7 @@ def _host_of(scope: Scope) -> str | None:
     return None if parsed is None else parsed[0].lower()
 
 
-class Host(BaseRoute):
+class Host(_HoldsAnApp):
     """Route by the Host header; `{subdomain}`-style params are allowed.
 
     Host names ignore case and the port is not compared. A malformed header (`host:evil`, a bad
@@ -556,16 +564,9 @@ class Host(BaseRoute):
         self.name = name
         self.host_regex, self.host_format, self.param_convertors = compile_path(host)
         self.run_lifespan = run_lifespan
-        # What the app's running lifespan adds to the state of requests to us (None: nothing).
-        self._lifespan_state: dict[str, Any] | None = None
 
     def lifespan_apps(self) -> list[NestedApp]:
-        if not self.run_lifespan:
-            return []
-        return [NestedApp(self.app, f"Host({self.host!r})", self._use_lifespan_state)]
-
-    def _use_lifespan_state(self, state: dict[str, Any] | None) -> None:
-        self._lifespan_state = state
+        return self._held(self.app, f"Host({self.host!r})")
 
     @property
     def routes(self) -> list[BaseRoute]:
