@@ -176,6 +176,16 @@ class StoredSession(Session):
         self._id = new_session_id()
 
 
+def _put_cookie(message: Message, cookie: str | None, session: object) -> None:
+    """Put the Set-Cookie (if any) on the answer's start; say it depends on the cookie when it
+    sets one or the app read the session."""
+    headers = MutableHeaders(scope=message)
+    if cookie is not None:
+        headers.append("set-cookie", cookie)
+    if cookie is not None or getattr(session, "accessed", False):
+        headers.add_vary_header("Cookie")  # the answer depends on who asks
+
+
 class SessionMiddleware:
     def __init__(
         self,
@@ -235,6 +245,14 @@ class SessionMiddleware:
 
     serialize = staticmethod(serialize)
 
+    def changed_payload(self, session: dict[str, Any], original: bytes | None) -> bytes | None:
+        """The session's JSON when it must be written again (it changed, or was written to,
+        even with the same value), else None."""
+        payload = self.serialize(session)
+        if payload != original or getattr(session, "modified", False):
+            return payload
+        return None
+
     def cookie_value(self, payload: bytes) -> str:
         value = self.signer.sign(base64.b64encode(payload), int(time.time())).decode("ascii")
         header = f"{self.session_cookie}={value}; {self.attributes}"
@@ -259,16 +277,12 @@ class SessionMiddleware:
                 current = scope["session"]  # the app may have put another dict there
                 cookie: str | None = None
                 if current:
-                    payload = self.serialize(current)
-                    if payload != original or getattr(current, "modified", False):
+                    payload = self.changed_payload(current, original)
+                    if payload is not None:
                         cookie = self.cookie_value(payload)
                 elif original is not None:  # emptied: tell the browser to drop the cookie
                     cookie = self.expired_cookie
-                headers = MutableHeaders(scope=message)
-                if cookie is not None:
-                    headers.append("set-cookie", cookie)
-                if cookie is not None or getattr(current, "accessed", False):
-                    headers.add_vary_header("Cookie")  # the answer depends on who asks
+                _put_cookie(message, cookie, current)
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -304,8 +318,7 @@ class SessionMiddleware:
             """The Set-Cookie the response needs, after writing the session's changes."""
             previous_id = loaded.loaded_id
             if current:
-                payload = self.serialize(current)
-                if payload == original and not getattr(current, "modified", False):
+                if self.changed_payload(current, original) is None:
                     return None
                 # The app may have put a plain dict in scope["session"]: it keeps the loaded id.
                 target = current.id if isinstance(current, StoredSession) else loaded.id
@@ -321,12 +334,7 @@ class SessionMiddleware:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 current = scope["session"]
-                cookie = await save(current)
-                headers = MutableHeaders(scope=message)
-                if cookie is not None:
-                    headers.append("set-cookie", cookie)
-                if cookie is not None or getattr(current, "accessed", False):
-                    headers.add_vary_header("Cookie")
+                _put_cookie(message, await save(current), current)
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
