@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from asgi_lifetime._signals import chain_stop_signals
+from asgi_lifetime._signals import chain_stop_signals, nothing
 from asgi_protocol.datastructures import SHUTDOWN_STATE_KEY
 from asgi_protocol.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -94,7 +94,7 @@ def listen_for_shutdown(scope: Scope) -> Callable[[], None]:
     """
     state: dict[str, Any] | None = scope.get("state")
     if state is None or SHUTDOWN_STATE_KEY in state:
-        return _nothing
+        return nothing
     signal = state[SHUTDOWN_STATE_KEY] = ShutdownSignal()
     undo = chain_stop_signals(signal.set)
 
@@ -103,10 +103,6 @@ def listen_for_shutdown(scope: Scope) -> Callable[[], None]:
         signal.set(LIFESPAN_SHUTDOWN)
 
     return stop_listening
-
-
-def _nothing() -> None:
-    """What a lifespan that did not make the signal does at shutdown."""
 
 
 class ShutdownSignalMiddleware:
@@ -123,7 +119,7 @@ class ShutdownSignalMiddleware:
         if scope["type"] != "lifespan":
             await self.app(scope, receive, send)
             return
-        stop_listening = _nothing
+        stop_listening = nothing
 
         async def receive_lifespan() -> Message:
             nonlocal stop_listening

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-__all__ = ["STOP_SIGNALS", "chain_stop_signals"]
+__all__ = ["STOP_SIGNALS", "chain_stop_signals", "nothing"]
 
 STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGBREAK") if hasattr(signal, name)
@@ -30,8 +30,9 @@ STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
 Handler = Callable[[int, FrameType | None], Any]
 
 
-def _nothing() -> None:
-    """The undo of a chain that installed nothing."""
+def nothing() -> None:
+    """A call that does nothing: the undo of a chain that installed nothing, and the shutdown
+    step of a lifespan that made no signal."""
 
 
 def chain_stop_signals(callback: Callable[[str], None]) -> Callable[[], None]:
@@ -40,7 +41,7 @@ def chain_stop_signals(callback: Callable[[str], None]) -> Callable[[], None]:
     Returns the undo. Nothing is installed outside the main thread.
     """
     if threading.current_thread() is not threading.main_thread():
-        return _nothing
+        return nothing
     loop = asyncio.get_running_loop()
     installed: dict[signal.Signals, tuple[Handler, Handler]] = {}
     for signum in STOP_SIGNALS:
